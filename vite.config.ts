@@ -1,0 +1,17 @@
+// Vite configuration: React, cross-origin isolation headers (WASM threads need SharedArrayBuffer),
+// and onnxruntime-web kept out of dependency pre-bundling (pre-bundling reloads the page on first use).
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { headers: crossOriginIsolation },
+  preview: { headers: crossOriginIsolation },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+});

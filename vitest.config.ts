@@ -1,0 +1,11 @@
+// Unit tests run in Node against onnxruntime-node; end-to-end specs (e2e/) are run by Playwright instead.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
