@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    globalSetup: ['test/globalSetup.ts'],
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',

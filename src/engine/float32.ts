@@ -2,24 +2,52 @@
 // PyTorch kernels that the C++ compiler contracted into FMAs) and float16 <-> float32 conversion for fp16 graphs.
 
 const f = Math.fround;
+// A Uint32Array view of one double lets fma32 step its last bit without BigInt (which is slow in hot loops).
 const scratchF64 = new Float64Array(1);
-const scratchBits = new BigInt64Array(scratchF64.buffer);
+const scratchWords = new Uint32Array(scratchF64.buffer);
+const LOW_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH_WORD = 1 - LOW_WORD;
 
 /**
- * `fmaf(a, b, c)` for float32 inputs, rounded once. `a*b` is exact in double (24+24 bits); the double sum
- * `s = a*b + c` is then made round-to-odd using its exact error (TwoSum), which makes the final rounding to
- * float32 correct instead of double-rounded.
+ * `fmaf(a, b, c)` for float32 inputs, rounded once. `a*b` is exact in double (24+24 bits), so only the sum
+ * rounds twice (to double, then to float32). That double rounding can only go wrong when the double sum lands
+ * exactly on a midpoint between two float32 values: midpoints are representable in double, so rounding to
+ * double can reach one but never cross one. The common case therefore returns `fround(s)` directly.
  */
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
+  const r = Math.fround(s); // called directly, not through `f`: measurably faster in V8 here
+  const d = s - r;
+  if (d === 0) return r;
+  // s is a midpoint exactly when stepping from r through s by the same distance lands on a float32 again.
+  const twin = s + d;
+  if (Math.fround(twin) !== twin) return r;
+  return fma32AtMidpoint(p, c, s);
+}
+
+/**
+ * The midpoint case: make the double sum round-to-odd using its exact error (TwoSum), which makes the final
+ * rounding to float32 correct (Boldo & Melquiond, "Emulation of FMA and correctly rounded sums: proved
+ * algorithms using rounding to odd", 2008: odd rounding at 53 bits then nearest at 24 bits is exact).
+ */
+function fma32AtMidpoint(p: number, c: number, s: number): number {
   const bv = s - p;
   const err = p - (s - bv) + (c - bv);
-  if (err === 0 || s === 0) return f(s === 0 ? err : s);
+  // err is NaN only when s is not finite; an exact zero sum has err 0 and keeps IEEE's sign of zero.
+  if (err === 0 || err !== err) return f(s);
   scratchF64[0] = s;
-  if ((scratchBits[0] & 1n) === 0n) {
-    // Even significand: nudge one ulp toward the exact value so the float32 rounding sees which side it is on.
-    scratchBits[0] += err > 0 === s > 0 ? 1n : -1n;
+  const low = scratchWords[LOW_WORD];
+  if ((low & 1) === 0) {
+    // Even significand: step one ulp toward the exact value (the odd neighbour), so the float32 rounding sees
+    // which side of a tie the exact value lies on. Stepping up cannot carry out of an even low word; stepping
+    // down from a zero low word borrows from the high word (bit patterns are monotonic in magnitude).
+    if (err > 0 === s > 0) scratchWords[LOW_WORD] = low + 1;
+    else if (low !== 0) scratchWords[LOW_WORD] = low - 1;
+    else {
+      scratchWords[LOW_WORD] = 0xffffffff;
+      scratchWords[HIGH_WORD] -= 1;
+    }
   }
   return f(scratchF64[0]);
 }
@@ -27,7 +55,10 @@ export function fma32(a: number, b: number, c: number): number {
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
 
-/** IEEE binary16 bits of a number, rounded to nearest even (overflow gives Inf, NaN stays NaN). */
+/**
+ * IEEE binary16 bits of a float32 value, rounded to nearest even (overflow gives Inf, NaN stays NaN). Other
+ * numbers are rounded to float32 first, as a C++ double -> float -> half cast does.
+ */
 export function float32ToFloat16Bits(value: number): number {
   f32Scratch[0] = value;
   const x = u32Scratch[0];

@@ -35,7 +35,7 @@ export function resolveSchedulerConfig<T extends object>(
   defaults: T,
   config: Record<string, unknown>,
 ): T {
-  const resolved: Record<string, unknown> = { ...defaults };
+  const resolved = { ...defaults } as Record<string, unknown>;
   for (const [key, fallback] of Object.entries(defaults)) {
     const value = config[key];
     if (value === undefined) continue;
@@ -111,6 +111,18 @@ export function numpyLinspace(start: number, stop: number, num: number): number[
   return out;
 }
 
+/**
+ * `numpy.arange(start, stop, step)` in float64: `ceil((stop - start) / step)` elements, element i being
+ * `start + i * delta` from the third on, with `delta = (start + step) - start`: numpy's fill loop re-derives the step
+ * from the first two elements, so it carries one float64 rounding, which decides which half-way values round up.
+ */
+export function numpyArange(start: number, stop: number, step: number): number[] {
+  const length = Math.max(Math.ceil((stop - start) / step), 0);
+  const second = start + step;
+  const delta = second - start;
+  return Array.from({ length }, (_, i) => (i === 0 ? start : i === 1 ? second : start + i * delta));
+}
+
 /** `numpy.interp(x, xp, fp)` for increasing `xp`, clamping outside the range as numpy does. */
 export function numpyInterp(x: number, xp: ArrayLike<number>, fp: ArrayLike<number>): number {
   const n = xp.length;
@@ -131,6 +143,69 @@ export function numpyInterp(x: number, xp: ArrayLike<number>, fp: ArrayLike<numb
 export function roundHalfToEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+// numpy's AVX2/AVX512F float32 log (loops_exponent_log.dispatch.c.src `simd_log_FLOAT`): a 5/5 rational
+// minimax approximation of log(1 + r), with float32 constants and fused multiply-adds. It is not correctly
+// rounded (up to 3.8 ulp), and diffusers' log-sigma tables come from it.
+const LOG_NUMERATOR = [0, 9.999999999999998702752e-1, 2.112677543073053063722, 1.480000633576506585156,
+  3.808837741388407920751e-1, 2.589979117907922693523e-2].map(Math.fround);
+const LOG_DENOMINATOR = [1, 2.612677543073109236779, 2.453006071784736363091, 9.864942958519418960339e-1,
+  1.546476374983906719538e-1, 5.875095403124574342950e-3].map(Math.fround);
+const LN2_F32 = Math.fround(Math.LN2);
+const SQRT_HALF_F32 = Math.fround(Math.SQRT1_2);
+const logScratch = new Float32Array(1);
+const logScratchBits = new Uint32Array(logScratch.buffer);
+
+/** `np.log` of a float32 array element, bit for bit as numpy computes it on x86 CPUs with AVX2 and FMA. */
+export function numpyLogFloat32(x: number): number {
+  if (!(x > 0) || x === Infinity) return x === 0 ? -Infinity : x === Infinity ? Infinity : NaN;
+  // x = mantissa * 2^exponent with the mantissa in [0.5, 1); subnormals are scaled by 2^100 first.
+  logScratch[0] = x;
+  let exponent = 0;
+  if (logScratch[0] < 2 ** -126) {
+    logScratch[0] *= 2 ** 100;
+    exponent = -100;
+  }
+  const bits = logScratchBits[0];
+  exponent += (bits >>> 23) - 126;
+  logScratchBits[0] = (bits & 0x7fffff) | (126 << 23);
+  let mantissa = logScratch[0];
+  if (mantissa <= SQRT_HALF_F32) {
+    mantissa += mantissa;
+    exponent -= 1;
+  }
+  const r = Math.fround(mantissa - 1);
+  let numerator = LOG_NUMERATOR[5];
+  let denominator = LOG_DENOMINATOR[5];
+  for (let k = 4; k >= 0; k--) {
+    numerator = fma32(numerator, r, LOG_NUMERATOR[k]);
+    denominator = fma32(denominator, r, LOG_DENOMINATOR[k]);
+  }
+  return fma32(exponent, LN2_F32, Math.fround(numerator / denominator));
+}
+
+// torch's CPU `exp` on float32 tensors (even 0-d ones) runs SLEEF's `expf_u10` (Shibata, sleef.org): a Cody-Waite
+// reduction by ln 2 and a degree-6 polynomial with fused multiply-adds, within 1 ulp but not correctly rounded.
+const EXP_LOG2E_F32 = Math.fround(Math.LOG2E);
+const EXP_LN2_HIGH = Math.fround(0.693145751953125);
+const EXP_LN2_LOW = Math.fround(1.428606765330187045e-6);
+const EXP_POLYNOMIAL = [1.98527617612853646278381e-4, 1.39304355252534151077271e-3, 8.33336077630519866943359e-3,
+  4.16664853692054748535156e-2, 1.66666671633720397949219e-1, 0.5].map(Math.fround);
+
+/** `torch.exp` of a float32 value, bit for bit as torch's CPU kernel (SLEEF `expf_u10` with FMA) computes it. */
+export function torchExpFloat32(x: number): number {
+  const d = Math.fround(x);
+  if (d !== d) return NaN;
+  if (d < -104) return 0;
+  if (d > 104) return Infinity;
+  const q = roundHalfToEven(Math.fround(d * EXP_LOG2E_F32));
+  let s = fma32(q, -EXP_LN2_HIGH, d);
+  s = fma32(q, -EXP_LN2_LOW, s);
+  let u = EXP_POLYNOMIAL[0];
+  for (let k = 1; k < EXP_POLYNOMIAL.length; k++) u = fma32(u, s, EXP_POLYNOMIAL[k]);
+  u = Math.fround(1 + fma32(Math.fround(s * s), u, s));
+  return Math.fround(u * 2 ** q);
 }
 
 /** The betas of a noise schedule as float32, following the `beta_schedule` names diffusers accepts. */
@@ -209,4 +284,14 @@ export function drawStepNoise(className: string, noise: NoiseSource | undefined,
     throw new SchedulerConfigError(`${className}.step: the noise source returned ${drawn.length} values, expected ${count}`);
   }
   return drawn;
+}
+
+/**
+ * Rejects a boolean option turned on that this port does not implement (for example `thresholding`), instead
+ * of silently running without it.
+ */
+export function requireDisabled(className: string, key: string, value: boolean): void {
+  if (value) {
+    throw new SchedulerConfigError(`${className} config "${key}": expected false (true is not supported), got true`);
+  }
 }

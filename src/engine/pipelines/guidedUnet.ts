@@ -1,0 +1,99 @@
+// One noise prediction for the whole latent batch: the UNet call(s) and classifier-free guidance. The
+// unconditional and conditional passes run as separate UNet calls (not one batch of 2N): it halves peak activation
+// memory, which is what limits resolution on consumer GPUs, and works with exports whose batch is fixed at 1.
+import { applyClassifierFreeGuidance } from '../guidance';
+import type { BoundSession } from '../model';
+import type { UnetBinding } from '../modelContract';
+import type { HostTensor, SessionFeed } from '../runtime';
+import type { PromptEmbeddings } from './promptEmbeddings';
+import type { RunContext } from './runContext';
+import { batchRanges, floatTensor, readFloat32 } from './tensors';
+
+/** Inpainting UNets (9 channels) read the latent mask and the masked image's latents next to the latents. */
+export interface InpaintConditioning {
+  /** `[1, 1, h, w]`, 1 = repaint. */
+  mask: Float32Array;
+  /** `[1, 4, h, w]`, already scaled by the VAE factor. */
+  maskedImageLatents: Float32Array;
+}
+
+export interface GuidedUnetOptions {
+  unet: BoundSession<UnetBinding>;
+  embeddings: PromptEmbeddings;
+  batch: number;
+  latentHeight: number;
+  latentWidth: number;
+  guidanceScale: number;
+  context: RunContext;
+  inpaint?: InpaintConditioning;
+}
+
+/** Guidance is applied only above 1, as diffusers' `do_classifier_free_guidance`; at 1 the uncond pass is skipped. */
+export const usesGuidance = (guidanceScale: number) => guidanceScale > 1;
+
+export function createGuidedUnet(options: GuidedUnetOptions) {
+  const { unet, embeddings, batch, latentHeight, latentWidth, guidanceScale, context, inpaint } = options;
+  const { binding, session } = unet;
+  const plane = latentHeight * latentWidth;
+  const imageSize = 4 * plane;
+  const channels = inpaint ? 9 : 4;
+  const ranges = batchRanges(batch, binding.maxBatch);
+  const guided = usesGuidance(guidanceScale);
+
+  /** The UNet's `sample` for images [start, start+size): the latents, plus mask and masked latents for inpainting. */
+  function sampleFor(modelInput: Float32Array, start: number, size: number): Float32Array {
+    if (!inpaint) return start === 0 && size === batch ? modelInput : modelInput.subarray(start * imageSize, (start + size) * imageSize);
+    const sample = new Float32Array(size * channels * plane);
+    for (let i = 0; i < size; i++) {
+      const base = i * channels * plane;
+      sample.set(modelInput.subarray((start + i) * imageSize, (start + i + 1) * imageSize), base);
+      sample.set(inpaint.mask, base + imageSize);
+      sample.set(inpaint.maskedImageLatents, base + imageSize + plane);
+    }
+    return sample;
+  }
+
+  function timestepFeed(t: number, size: number): HostTensor {
+    const count = binding.timestepShape === 'batch' ? size : 1;
+    const dims = binding.timestepShape === 'scalar' ? [] : [count];
+    // Integer exports truncate float timesteps (Euler's 946.42 → 946) exactly as numpy's astype(int64) does in
+    // diffusers' ONNX pipelines.
+    if (binding.timestepType === 'int64') return { type: 'int64', dims, data: new BigInt64Array(count).fill(BigInt(Math.trunc(t))) };
+    return floatTensor(new Float32Array(count).fill(t), binding.timestepType, dims);
+  }
+
+  async function run(sample: Float32Array, t: number, size: number, hidden: SessionFeed): Promise<Float32Array> {
+    context.throwIfAborted();
+    const outputs = await context.timeUnet(() =>
+      session.run({
+        [binding.sampleName]: floatTensor(sample, binding.sampleType, [size, channels, latentHeight, latentWidth]),
+        [binding.timestepName]: timestepFeed(t, size),
+        [binding.hiddenStatesName]: hidden,
+      }),
+    );
+    try {
+      return await readFloat32(outputs[binding.outputName], 'unet output');
+    } finally {
+      for (const tensor of Object.values(outputs)) tensor.dispose();
+    }
+  }
+
+  /** Predicts the (guided) noise for all `batch` images from the scheduler-scaled model input. */
+  return async function predictNoise(modelInput: Float32Array, t: number): Promise<Float32Array> {
+    const noisePred = new Float32Array(batch * imageSize);
+    for (const { start, size } of ranges) {
+      const sample = sampleFor(modelInput, start, size);
+      const text = await run(sample, t, size, embeddings.text(size));
+      if (!guided) {
+        noisePred.set(text, start * imageSize);
+        continue;
+      }
+      const uncond = await run(sample, t, size, embeddings.uncond(size)!);
+      const halves = new Float32Array(2 * size * imageSize);
+      halves.set(uncond, 0);
+      halves.set(text, size * imageSize);
+      noisePred.set(applyClassifierFreeGuidance(halves, size, guidanceScale), start * imageSize);
+    }
+    return noisePred;
+  };
+}
