@@ -1,13 +1,17 @@
-// App entry point. The studio UI arrives with issue 3; until then the page says what the engine is.
+// App entry point: builds the studio (store, local generator, history) and renders it.
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createStudio } from './app/createStudio';
+import { App } from './ui/App';
+import { StudioContext } from './ui/StudioContext';
+import './ui/app.css';
 
-function Placeholder() {
-  return (
-    <main>
-      <h1>SD Studio</h1>
-      <p>The diffusion engine is in place; the studio interface is coming next.</p>
-    </main>
-  );
-}
+const controller = createStudio();
 
-createRoot(document.getElementById('root')!).render(<Placeholder />);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StudioContext.Provider value={controller}>
+      <App />
+    </StudioContext.Provider>
+  </StrictMode>,
+);

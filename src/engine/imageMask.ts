@@ -13,7 +13,7 @@ const VAE_SCALE_FACTOR = 8;
  * in 16-bit fixed point, rounded), which diffusers' mask processor applies (`do_convert_grayscale`).
  * Alpha is ignored, as PIL ignores it: paint the mask white on black.
  */
-function maskLuma(mask: RgbaImage): Uint8ClampedArray {
+export function maskLuma(mask: RgbaImage): Uint8ClampedArray {
   const plane = mask.width * mask.height;
   const d = mask.data;
   const luma = new Uint8ClampedArray(plane);

@@ -1,0 +1,229 @@
+// The studio's actions: what happens when the user generates, cancels, loads an image, reuses or deletes a result.
+// It connects the store (UI state), a Generator (local worker or remote) and the history store; pixels and blobs
+// pass through here and never enter the store.
+import { fitWithin, type RgbaImage } from '../engine/image';
+import { ENGINE_MODE_SCHEMAS } from '../engine/pipelines/engineInput';
+import type { Generator, JobEvent, JobHandle, JobResult } from '../generators/Generator';
+import { encodePng, encodePredictionPng } from '../history/encodePng';
+import { HistoryStorageError, type HistoryImage, type HistoryRecord, type HistoryStore } from '../history/historyStore';
+import type { GenerationMode, PredictionInput } from '../predictions/PredictionInput';
+import type { ImageMode } from '../state/inputsSlice';
+import type { StudioStore } from '../state/store';
+import { draftFieldErrors, draftToInput } from '../ui/forms/draftToInput';
+import { decodeImageFile, ImageDecodeError } from '../ui/images/decodeImageFile';
+import { forgetInputImage, inputImage, registerInputImage } from '../ui/images/inputImageRegistry';
+import { clearPreviewImage, setPreviewImage } from '../ui/images/previewImages';
+import type { ModelRef } from '../worker/protocol';
+
+/** Blobs of results that could not be saved, so they can still be viewed and downloaded this session. */
+const unsavedBlobs = new Map<string, Blob[]>();
+
+export interface GenerateOutcome {
+  started: boolean;
+  /** Why nothing started: field errors are shown next to their fields. */
+  reason?: string;
+}
+
+export class StudioController {
+  /** The inpainting mask as the mask editor holds it (set by the editor's host component). */
+  maskSource: (() => RgbaImage | null) | null = null;
+
+  constructor(
+    private readonly store: StudioStore,
+    private readonly generator: Generator,
+    private readonly history: HistoryStore,
+    readonly model: ModelRef,
+  ) {}
+
+  async loadHistory(): Promise<void> {
+    try {
+      const records = await this.history.list();
+      this.store.getState().setGallery(records.map((record) => ({ record })));
+    } catch (error) {
+      this.store.getState().setGallery([]);
+      this.store.getState().setStorageError(`The history could not be read: ${(error as Error).message}`);
+    }
+  }
+
+  // ---- Generating ---------------------------------------------------------------------------------------------
+
+  generate(): GenerateOutcome {
+    const state = this.store.getState();
+    const mode = state.activeMode;
+    const draft = state.drafts[mode];
+    const image = mode === 'text-to-image' ? undefined : inputImage(state.inputs[mode]?.id);
+    const mask = mode === 'inpainting' ? (this.maskSource?.() ?? undefined) : undefined;
+    const errors = draftFieldErrors(mode, draft, state.seed, { image: Boolean(image), mask: Boolean(mask) });
+    if (mode === 'inpainting' && image && !mask) errors.mask = 'mask: paint the area to repaint on the image first';
+    if (Object.keys(errors).length > 0) return { started: false, reason: Object.values(errors)[0] };
+
+    const input: PredictionInput<RgbaImage> = { ...draftToInput(mode, draft, state.seed), image, mask };
+    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2 };
+    // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
+    let handle: JobHandle | undefined;
+    const early: JobEvent[] = [];
+    handle = this.generator.submit({ mode, input, options }, (event) => (handle ? this.onJobEvent(handle.id, event) : early.push(event)));
+    state.addJob({ id: handle.id, mode, status: 'queued', step: 0, totalSteps: 0, previewVersion: 0, startedAt: Date.now() });
+    for (const event of early) this.onJobEvent(handle.id, event);
+    this.cancelers.set(handle.id, handle.cancel);
+    const id = handle.id;
+    void handle.result.then((result) => {
+      this.cancelers.delete(id);
+      return this.onJobFinished(id, mode, input, options, result);
+    });
+    return { started: true };
+  }
+
+  cancel(jobId: string): void {
+    this.cancelers.get(jobId)?.();
+  }
+
+  private readonly cancelers = new Map<string, () => void>();
+
+  private onJobEvent(jobId: string, event: JobEvent): void {
+    const { updateJob, setBackend } = this.store.getState();
+    switch (event.type) {
+      case 'queued':
+        updateJob(jobId, { status: 'queued', position: event.position });
+        break;
+      case 'started':
+        updateJob(jobId, { status: 'running', position: undefined });
+        break;
+      case 'progress':
+        updateJob(jobId, { status: 'running', phase: event.phase, step: event.step, totalSteps: event.totalSteps, stepsPerSecond: event.stepsPerSecond });
+        break;
+      case 'preview': {
+        setPreviewImage(jobId, event.image);
+        const job = this.store.getState().jobs.find((j) => j.id === jobId);
+        updateJob(jobId, { previewVersion: (job?.previewVersion ?? 0) + 1 });
+        break;
+      }
+      case 'backend':
+        setBackend(event.backend);
+        break;
+    }
+  }
+
+  private async onJobFinished(
+    jobId: string,
+    mode: GenerationMode,
+    input: PredictionInput<RgbaImage>,
+    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number },
+    result: JobResult,
+  ): Promise<void> {
+    const state = this.store.getState();
+    state.removeJob(jobId);
+    clearPreviewImage(jobId);
+    const { prediction } = result;
+    const seed = typeof prediction.input.seed === 'number' ? prediction.input.seed : undefined;
+    // The seed is shown after every run; a locked seed stays as typed.
+    if (seed !== undefined && !state.seed.locked) state.setSeed({ value: String(seed) });
+
+    const settings = result.settings;
+    const outputs: HistoryImage[] = [];
+    if (settings) {
+      for (const image of result.images) {
+        const blob = await encodePredictionPng(image, { mode, settings, model: this.model.id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined });
+        outputs.push({ blob, width: image.width, height: image.height });
+      }
+    }
+    const asHistoryImage = async (image: RgbaImage | undefined) =>
+      image ? { blob: await encodePng(image), width: image.width, height: image.height } : undefined;
+    const entry = {
+      prediction,
+      mode,
+      noiseDevice: options.noiseDevice,
+      maskBlur: mode === 'inpainting' ? options.maskBlur : undefined,
+      outputs,
+      inputImage: await asHistoryImage(input.image),
+      inputMask: await asHistoryImage(input.mask),
+    };
+    try {
+      const record = await this.history.save(entry);
+      this.store.getState().addToGallery({ record });
+      this.store.getState().setStorageError(null);
+    } catch (error) {
+      // Nothing already saved is lost (the store writes atomically); keep this result visible for the session.
+      unsavedBlobs.set(prediction.id, outputs.map((o) => o.blob));
+      const record: HistoryRecord = {
+        id: prediction.id,
+        prediction: { ...prediction, output: null },
+        mode,
+        noiseDevice: options.noiseDevice,
+        outputs: outputs.map((o) => ({ width: o.width, height: o.height, bytes: o.blob.size, type: o.blob.type })),
+        bytes: outputs.reduce((sum, o) => sum + o.blob.size, 0),
+        savedAt: new Date().toISOString(),
+      };
+      this.store.getState().addToGallery({ record, unsaved: true });
+      const message = error instanceof HistoryStorageError ? error.message : `Saving the result failed: ${(error as Error).message}`;
+      this.store.getState().setStorageError(message);
+    }
+  }
+
+  // ---- Input images -------------------------------------------------------------------------------------------
+
+  async loadInput(mode: ImageMode, file: Blob & { name?: string }): Promise<void> {
+    const state = this.store.getState();
+    try {
+      const image = await decodeImageFile(file);
+      this.setInputPixels(mode, image, file.name ?? 'pasted image');
+    } catch (error) {
+      state.setInputError(mode, error instanceof ImageDecodeError ? error.message : `The image could not be read: ${(error as Error).message}`);
+    }
+  }
+
+  setInputPixels(mode: ImageMode, image: RgbaImage, name: string): void {
+    const state = this.store.getState();
+    const previous = state.inputs[mode];
+    if (previous) forgetInputImage(previous.id);
+    state.setInput(mode, { id: registerInputImage(image), name, width: image.width, height: image.height });
+    if (mode === 'inpainting') {
+      // Inpainting generates at Width x Height: follow the image's aspect ratio (fitted into the model's limits,
+      // in multiples of 64) so the image isn't distorted.
+      const { limits } = ENGINE_MODE_SCHEMAS.inpainting;
+      const size = fitWithin(image.width, image.height, Math.min(limits.width.max, limits.height.max), 64);
+      state.updateDraft('inpainting', { width: String(size.width), height: String(size.height) });
+    }
+  }
+
+  clearInput(mode: ImageMode): void {
+    const previous = this.store.getState().inputs[mode];
+    if (previous) forgetInputImage(previous.id);
+    this.store.getState().setInput(mode, null);
+  }
+
+  // ---- Results ------------------------------------------------------------------------------------------------
+
+  async outputBlob(id: string, index: number): Promise<Blob | undefined> {
+    return unsavedBlobs.get(id)?.[index] ?? (await this.history.getOutput(id, index));
+  }
+
+  reuseParameters(record: HistoryRecord): void {
+    this.store.getState().applyParameters(record.mode, record.prediction.input);
+    if (record.noiseDevice) this.store.getState().setNoiseDevice(record.noiseDevice);
+  }
+
+  /** Uses an output as the input image of image-to-image or inpainting, with its prompt. */
+  async sendTo(mode: ImageMode, record: HistoryRecord, index: number): Promise<void> {
+    const blob = await this.outputBlob(record.id, index);
+    if (!blob) return;
+    const image = await decodeImageFile(Object.assign(blob, { name: `result ${record.id.slice(0, 6)}-${index + 1}.png` }));
+    this.setInputPixels(mode, image, `result ${index + 1} of ${record.id.slice(0, 8)}`);
+    const { prompt, negative_prompt } = record.prediction.input;
+    this.store.getState().updateDraft(mode, { prompt: prompt ?? '', negative_prompt: negative_prompt ?? '' });
+    this.store.getState().setActiveMode(mode);
+  }
+
+  async deletePrediction(id: string): Promise<void> {
+    if (unsavedBlobs.delete(id)) {
+      this.store.getState().removeFromGallery(id);
+      return;
+    }
+    try {
+      await this.history.delete(id);
+      this.store.getState().removeFromGallery(id);
+    } catch (error) {
+      this.store.getState().setStorageError(`Deleting failed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Generation settings as the user edits them: one draft per mode (text fields hold what was typed, so a half-typed
+// number is not lost), the seed and its lock, and app-wide options. Persisted, so settings survive a reload.
+import type { StateCreator } from 'zustand';
+import type { NoiseDevice } from '../engine/random/createGenerator';
+import { ENGINE_MODE_SCHEMAS } from '../engine/pipelines/engineInput';
+import type { GenerationMode, PredictionInput } from '../predictions/PredictionInput';
+import type { BackendPreference } from '../worker/protocol';
+import type { StudioState } from './store';
+
+export const DRAFT_NUMBER_FIELDS = ['width', 'height', 'num_outputs', 'guidance_scale', 'num_inference_steps', 'prompt_strength'] as const;
+export type DraftNumberField = (typeof DRAFT_NUMBER_FIELDS)[number];
+
+export interface ModeDraft extends Record<DraftNumberField, string> {
+  prompt: string;
+  negative_prompt: string;
+  scheduler: string;
+}
+
+export interface SeedSetting {
+  /** The seed as typed or as last used; random runs overwrite it with the seed they used. */
+  value: string;
+  /** Locked: every run uses `value`. Unlocked: every run picks a new random seed. */
+  locked: boolean;
+}
+
+export interface SettingsSlice {
+  activeMode: GenerationMode;
+  drafts: Record<GenerationMode, ModeDraft>;
+  seed: SeedSetting;
+  noiseDevice: NoiseDevice;
+  /** Inpainting: feather radius in pixels for the final composite. */
+  maskBlur: number;
+  backendPreference: BackendPreference;
+  setActiveMode(mode: GenerationMode): void;
+  updateDraft(mode: GenerationMode, patch: Partial<ModeDraft>): void;
+  resetDraft(mode: GenerationMode): void;
+  setSeed(patch: Partial<SeedSetting>): void;
+  setNoiseDevice(device: NoiseDevice): void;
+  setMaskBlur(radius: number): void;
+  setBackendPreference(preference: BackendPreference): void;
+  /** Reuse a prediction's parameters: fills the mode's draft and locks its seed. */
+  applyParameters(mode: GenerationMode, input: PredictionInput<unknown>): void;
+}
+
+export function defaultDraft(mode: GenerationMode): ModeDraft {
+  const { defaults } = ENGINE_MODE_SCHEMAS[mode];
+  return {
+    prompt: '',
+    negative_prompt: '',
+    scheduler: defaults.scheduler,
+    width: String(defaults.width),
+    height: String(defaults.height),
+    num_outputs: String(defaults.num_outputs),
+    guidance_scale: String(defaults.guidance_scale),
+    num_inference_steps: String(defaults.num_inference_steps),
+    prompt_strength: String(defaults.prompt_strength),
+  };
+}
+
+export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlice> = (set) => ({
+  activeMode: 'text-to-image',
+  drafts: {
+    'text-to-image': defaultDraft('text-to-image'),
+    'image-to-image': defaultDraft('image-to-image'),
+    inpainting: defaultDraft('inpainting'),
+  },
+  seed: { value: '', locked: false },
+  noiseDevice: 'cpu',
+  maskBlur: 4,
+  backendPreference: 'auto',
+  setActiveMode: (mode) => set({ activeMode: mode }),
+  updateDraft: (mode, patch) => set((state) => ({ drafts: { ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } } })),
+  resetDraft: (mode) => set((state) => ({ drafts: { ...state.drafts, [mode]: defaultDraft(mode) } })),
+  setSeed: (patch) => set((state) => ({ seed: { ...state.seed, ...patch } })),
+  setNoiseDevice: (noiseDevice) => set({ noiseDevice }),
+  setMaskBlur: (maskBlur) => set({ maskBlur }),
+  setBackendPreference: (backendPreference) => set({ backendPreference }),
+  applyParameters: (mode, input) =>
+    set((state) => {
+      const draft = { ...state.drafts[mode] };
+      if (typeof input.prompt === 'string') draft.prompt = input.prompt;
+      if (typeof input.negative_prompt === 'string') draft.negative_prompt = input.negative_prompt;
+      if (typeof input.scheduler === 'string') draft.scheduler = input.scheduler;
+      for (const field of DRAFT_NUMBER_FIELDS) {
+        const value = input[field];
+        if (typeof value === 'number' && ENGINE_MODE_SCHEMAS[mode].fields.includes(field)) draft[field] = String(value);
+      }
+      const seed = typeof input.seed === 'number' ? { value: String(input.seed), locked: true } : state.seed;
+      return { drafts: { ...state.drafts, [mode]: draft }, seed, activeMode: mode };
+    }),
+});

@@ -1,0 +1,50 @@
+// The one bound zustand store, made of small slices of serialisable UI state. Settings persist in localStorage;
+// jobs, inputs and the gallery are rebuilt at start-up (the gallery from IndexedDB).
+import { create } from 'zustand';
+import { persist } from 'zustand/middleware';
+import { createHistorySlice, type HistorySlice } from './historySlice';
+import { createInputsSlice, type InputsSlice } from './inputsSlice';
+import { createJobsSlice, type JobsSlice } from './jobsSlice';
+import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
+
+export type StudioState = SettingsSlice & JobsSlice & InputsSlice & HistorySlice;
+
+export const SETTINGS_STORAGE_KEY = 'sd-studio-settings';
+
+export const useStudioStore = create<StudioState>()(
+  persist(
+    (...args) => ({
+      ...createSettingsSlice(...args),
+      ...createJobsSlice(...args),
+      ...createInputsSlice(...args),
+      ...createHistorySlice(...args),
+    }),
+    {
+      name: SETTINGS_STORAGE_KEY,
+      version: 1,
+      partialize: (state) => ({
+        activeMode: state.activeMode,
+        drafts: state.drafts,
+        seed: state.seed,
+        noiseDevice: state.noiseDevice,
+        maskBlur: state.maskBlur,
+        backendPreference: state.backendPreference,
+      }),
+      // Drafts saved by an older version may lack fields added since: keep the defaults for those.
+      merge: (persisted, current) => {
+        const saved = (persisted ?? {}) as Partial<StudioState>;
+        return {
+          ...current,
+          ...saved,
+          drafts: {
+            'text-to-image': { ...current.drafts['text-to-image'], ...saved.drafts?.['text-to-image'] },
+            'image-to-image': { ...current.drafts['image-to-image'], ...saved.drafts?.['image-to-image'] },
+            inpainting: { ...current.drafts.inpainting, ...saved.drafts?.inpainting },
+          },
+        };
+      },
+    },
+  ),
+);
+
+export type StudioStore = typeof useStudioStore;

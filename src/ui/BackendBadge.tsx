@@ -1,0 +1,23 @@
+// Which backend runs the model ("WebGPU · SwiftShader", "WASM · 2 threads") and why a faster one is not used.
+import type { BackendInfo } from '../worker/protocol';
+
+export function BackendBadge({ backend, error }: { backend: BackendInfo | null; error: string | null }) {
+  if (error) return <div className="backend-badge backend-error" role="status">Backend unavailable: {error}</div>;
+  if (!backend) return <div className="backend-badge" role="status">Starting the engine…</div>;
+  return (
+    <div className="backend-badge" role="status" aria-label={`Backend: ${backend.label}`}>
+      <span className={`backend-dot backend-${backend.kind}`} aria-hidden="true" />
+      <span className="backend-label">{backend.label}</span>
+      {backend.reasons.length > 0 && (
+        <details className="backend-reasons">
+          <summary>Why not faster?</summary>
+          <ul>
+            {backend.reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+// The one module that imports onnxruntime-web: serves its wasm from the app (never a CDN), sets the WASM thread
+// count, probes WebGPU, and opens models on the chosen execution provider for the EngineHost.
+import * as ort from 'onnxruntime-web/webgpu';
+// The WebGPU build runs on this wasm (its JS glue is bundled into the entry); Vite emits it as an app asset.
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { loadStableDiffusionModel } from '../engine';
+import type { ModelComponent, ModelSession, ModelSource } from '../engine/runtime';
+import { chooseBackend, fp16UnsupportedError, usesFloat16, wasmThreads, type PlatformFacts } from './backendChoice';
+import type { LoadedModel, ModelLoader } from './EngineHost';
+import { httpModelSource } from './httpModelSource';
+import type { BackendInfo } from './protocol';
+
+const isolation = { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency };
+ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, globalThis.location.href).href };
+// Fixed for the worker's lifetime: onnxruntime-web starts its thread pool with the first session.
+ort.env.wasm.numThreads = wasmThreads(isolation).threads;
+
+async function probeAdapter(): Promise<Pick<PlatformFacts, 'adapter' | 'noAdapterReason'>> {
+  if (!('gpu' in navigator)) return { adapter: null, noAdapterReason: 'this browser has no WebGPU' };
+  try {
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) return { adapter: null, noAdapterReason: 'no WebGPU adapter' };
+    const { vendor, architecture, description, isFallbackAdapter } = adapter.info;
+    return {
+      adapter: { vendor, architecture, description, isFallback: isFallbackAdapter === true, shaderF16: adapter.features.has('shader-f16') },
+    };
+  } catch (error) {
+    return { adapter: null, noAdapterReason: `the WebGPU adapter request failed (${(error as Error).message})` };
+  }
+}
+
+let platform: Promise<PlatformFacts> | undefined;
+const platformFacts = () => (platform ??= probeAdapter().then((gpu) => ({ ...gpu, ...isolation })));
+
+/**
+ * Errors only in the console: ORT warns on every WebGPU session that it placed shape ops on the CPU, which it does
+ * on purpose.
+ */
+const ERRORS_ONLY = 3;
+
+function sessionOptionsFor(backend: BackendInfo) {
+  return (component: ModelComponent): ort.InferenceSession.SessionOptions => {
+    if (backend.kind === 'wasm') return { executionProviders: ['wasm'], logSeverityLevel: ERRORS_ONLY };
+    // The text embeddings go back into the UNet at every step: keeping them on the GPU saves a download and an
+    // upload per step. The engine disposes them when the job ends. The UNet output must come back: the scheduler
+    // runs in JS.
+    const webgpu = { executionProviders: ['webgpu'], logSeverityLevel: ERRORS_ONLY } as const;
+    return component === 'text_encoder' ? { ...webgpu, preferredOutputLocation: 'gpu-buffer' } : webgpu;
+  };
+}
+
+/** Resolves with the device's loss message once the first WebGPU session has made onnxruntime create its device. */
+function deviceLossWatcher(): { watch(): void; lost: Promise<string> } {
+  let report!: (message: string) => void;
+  const lost = new Promise<string>((resolve) => (report = resolve));
+  let watching = false;
+  return {
+    lost,
+    watch() {
+      if (watching) return;
+      watching = true;
+      // Typed as a Promise, but the WebGPU build (1.30) sets the GPUDevice itself once its first session exists.
+      const device: GPUDevice | Promise<GPUDevice> | undefined = ort.env.webgpu.device;
+      void Promise.resolve(device).then((gpu) =>
+        gpu?.lost.then((info) => report(info.message || `reason: ${info.reason ?? 'unknown'}`)),
+      );
+    },
+  };
+}
+
+/** Resolves in a new task, after the messages already waiting for this worker (a cancel) have been handled. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/**
+ * A WASM run settles in microtasks only, so a denoising loop of them never lets the worker read its messages and a
+ * cancel would wait for the whole job. Yielding before each run lets it in (MessageChannel, not setTimeout, which
+ * browsers clamp to 4 ms when nested).
+ */
+function lettingMessagesIn(session: ModelSession): ModelSession {
+  return {
+    ...session,
+    run: async (feeds) => {
+      await yieldToEventLoop();
+      return session.run(feeds);
+    },
+  };
+}
+
+export const webModelLoader: ModelLoader = {
+  async load(ref, preference): Promise<LoadedModel> {
+    const facts = await platformFacts();
+    const backend = chooseBackend(preference, facts, ref.dtype);
+    const files = httpModelSource(ref.baseUrl, ort, sessionOptionsFor(backend));
+    const device = backend.kind === 'webgpu' ? deviceLossWatcher() : undefined;
+    const source: ModelSource = {
+      ...files,
+      async createSession(component) {
+        const session = await files.createSession(component);
+        if (device) {
+          device.watch();
+          // float16 graphs fail on their first kernel without shader-f16; find out now, from the graph's metadata.
+          if (!facts.adapter?.shaderF16 && usesFloat16(session)) {
+            await session.release();
+            throw fp16UnsupportedError();
+          }
+        }
+        return lettingMessagesIn(session);
+      },
+    };
+    return { model: await loadStableDiffusionModel(source, ref.profile), backend, deviceLost: device?.lost };
+  },
+};
