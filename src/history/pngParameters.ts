@@ -1,7 +1,7 @@
 // The "parameters" text AUTOMATIC1111 writes into its PNGs (A1111 modules/processing.py `create_infotext`), written
 // from our settings and read back (modules/infotext_utils.py `parse_generation_parameters`), so A1111's PNG Info,
 // ComfyUI, civitai and sd-parsers read our files and we read theirs.
-import { version as packageVersion } from '../../package.json';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { NoiseDevice } from '../engine/random/createGenerator';
 import { defaultModeSchemas } from '../predictions/modelSchemas';
 import { GENERATION_MODES, type GenerationMode, type PredictionInput, type ResolvedSettings } from '../predictions/PredictionInput';
@@ -74,7 +74,7 @@ for (const [scheduler, sampler] of Object.entries(SAMPLER_OF_SCHEDULER)) {
 }
 
 const RNG_OF_DEVICE: Record<NoiseDevice, string> = { cpu: 'CPU', cuda: 'NV' };
-const DEFAULT_VERSION = `sd-studio ${packageVersion}`;
+const DEFAULT_VERSION = `sd-studio ${packageJson.version}`;
 
 /** Keys A1111 writes only when hires fix ran; with them, `Denoising strength` belongs to the hires pass. */
 const HIRES_KEYS = ['Hires upscale', 'Hires upscaler', 'Hires steps', 'Hires resize'];
