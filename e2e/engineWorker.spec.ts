@@ -120,7 +120,9 @@ test.describe('engine worker', () => {
 
   test('cancels between steps, and the next job runs', async ({ page }) => {
     await openHarness(page);
-    const canceled = await run(page, { model: 'tiny-sd', backend: 'wasm', input: { ...INPUT, num_inference_steps: 40 }, cancelAtStep: 2 });
+    // 512x512 so a step takes longer than the cancel message's round trip to the worker (at 64x64 a WASM step is
+    // ~2 ms and several steps pass while the message travels).
+    const canceled = await run(page, { model: 'tiny-sd', backend: 'wasm', input: { ...INPUT, width: 512, height: 512, num_inference_steps: 40 }, cancelAtStep: 2 });
     expect(canceled.status).toBe('canceled');
     expect(canceled.errorCode).toBeUndefined();
     expect(canceled.pixels).toBeUndefined();

@@ -25,5 +25,7 @@ export function createStudio(): StudioController {
     if (state.backendPreference !== previous.backendPreference) void load(state.backendPreference);
   });
   void controller.loadHistory();
+  // Ask the browser not to evict the history and model data under storage pressure (it may say no; that's fine).
+  void navigator.storage?.persist?.().catch(() => false);
   return controller;
 }
