@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createScheduler, DIFFUSERS_SCHEDULER_NAMES, loadStableDiffusionModel, textToImage } from '../src/engine';
-import { applyClassifierFreeGuidance } from '../src/engine/guidance';
+import { guideNoise } from '../src/engine/guidance';
 import { createGenerator } from '../src/engine/random/createGenerator';
 import { directoryModelSource } from '../src/node/directoryModelSource';
 import type { OrtApi } from '../src/ort/OrtModelSession';
@@ -55,12 +55,10 @@ function engineOnly() {
       const halves = generator.randn([2, 4, SIZE / 8, SIZE / 8]);
       const start = performance.now();
       for (const t of scheduler.timesteps) {
-        const modelInput = scheduler.scaleModelInput(latents, t);
-        // The UNet's two outputs would be copied into the [uncond | text] pair: do the same copies here.
-        const pair = new Float32Array(2 * count);
-        pair.set(halves.subarray(0, count), 0);
-        pair.set(modelInput.length === count ? halves.subarray(count) : modelInput, count);
-        const noisePred = applyClassifierFreeGuidance(pair, 1, 7.5);
+        scheduler.scaleModelInput(latents, t);
+        // The pipeline guides the two UNet outputs into a fresh noise prediction, as here.
+        const noisePred = new Float32Array(count);
+        guideNoise(halves.subarray(0, count), halves.subarray(count), 1, 7.5, 0, noisePred);
         latents = scheduler.step(noisePred, t, latents, generator).prevSample;
       }
       if (r > 0) times.push((performance.now() - start) / scheduler.timesteps.length);
@@ -85,5 +83,7 @@ for (const [name, t] of Object.entries(pipeline)) {
 }
 console.log('\nEngine work alone (scheduler + guidance + scaling, synthetic tensors):');
 for (const [name, ms] of Object.entries(engine)) console.log(`  ${name.padEnd(32)} ${ms.toFixed(3)} ms/step`);
-const worst = Math.max(...Object.values(pipeline).map((t) => t.engineMsPerStep));
-console.log(`\nBudget 2 ms/step: ${worst < 2 ? 'met' : 'NOT met'} (worst pipeline figure ${worst.toFixed(2)} ms)`);
+const BUDGET_MS = 2;
+const verdict = (ok: boolean) => Object.entries(pipeline).filter(([, t]) => (t.engineMsPerStep < BUDGET_MS) === ok).map(([name, t]) => `${name} ${t.engineMsPerStep.toFixed(2)} ms`);
+console.log(`\nBudget ${BUDGET_MS} ms/step: met by ${verdict(true).join(', ') || 'none'}; not met by ${verdict(false).join(', ') || 'none'}.`);
+console.log('Stochastic schedulers (Euler ancestral, DDPM, LCM) draw a fresh torch-exact normal per latent value every step: at 768x768 that is 36,864 values, ~4 ms in the bit-exact emulation of torch\'s AVX2 kernel.');

@@ -38,34 +38,56 @@ export function applyClassifierFreeGuidance(
       `The UNet output for classifier-free guidance must hold 2 x ${batch} equal predictions, got ${noisePred.length} values.`,
     );
   }
+  const half = noisePred.length / 2;
+  const guided = new Float32Array(half);
+  guideNoise(noisePred.subarray(0, half), noisePred.subarray(half), batch, guidanceScale, guidanceRescale, guided);
+  return guided;
+}
+
+/**
+ * `applyClassifierFreeGuidance` on the two halves as separate arrays, writing into `out` (which may be a view
+ * into a larger batch): the pipelines run the unconditional and conditional passes as separate UNet calls, so
+ * this saves concatenating them on every step.
+ */
+export function guideNoise(
+  uncond: Float32Array,
+  text: Float32Array,
+  batch: number,
+  guidanceScale: number,
+  guidanceRescale: number,
+  out: Float32Array,
+): void {
+  if (uncond.length !== text.length || out.length !== text.length || text.length % batch !== 0) {
+    throw new ModelContractError(
+      `Classifier-free guidance needs equal unconditional, conditional and output sizes divisible by ${batch}, ` +
+        `got ${uncond.length}, ${text.length} and ${out.length} values.`,
+    );
+  }
   if (!Number.isFinite(guidanceScale) || !(guidanceRescale >= 0 && guidanceRescale <= 1)) {
     throw new EngineError(
       'invalid_input',
       `Guidance needs a finite scale and a rescale in [0, 1], got ${guidanceScale} and ${guidanceRescale}.`,
     );
   }
-  const half = noisePred.length / 2;
   const g = f(guidanceScale);
-  const guided = new Float32Array(half);
-  for (let i = 0; i < half; i++) {
-    const uncond = noisePred[i];
-    guided[i] = uncond + f(g * f(noisePred[half + i] - uncond));
+  for (let i = 0; i < out.length; i++) {
+    const u = uncond[i];
+    out[i] = u + f(g * f(text[i] - u));
   }
   if (guidanceRescale > 0) {
     // torch multiplies a float32 tensor by a Python float in float32; `1 - r` is formed in double first.
     const mix = f(guidanceRescale);
     const keep = f(1 - guidanceRescale);
-    const perImage = half / batch;
+    const perImage = out.length / batch;
     for (let b = 0; b < batch; b++) {
       const start = b * perImage;
-      const ratio = f(f(sampleStd(noisePred, half + start, perImage)) / f(sampleStd(guided, start, perImage)));
+      const ratio = f(f(sampleStd(text, start, perImage)) / f(sampleStd(out, start, perImage)));
       for (let i = start; i < start + perImage; i++) {
-        const cfg = guided[i];
-        guided[i] = f(mix * f(cfg * ratio)) + f(keep * cfg);
+        const cfg = out[i];
+        out[i] = f(mix * f(cfg * ratio)) + f(keep * cfg);
       }
     }
   }
-  return guided;
 }
 
 /**

@@ -1,7 +1,7 @@
 // One noise prediction for the whole latent batch: the UNet call(s) and classifier-free guidance. The
 // unconditional and conditional passes run as separate UNet calls (not one batch of 2N): it halves peak activation
 // memory, which is what limits resolution on consumer GPUs, and works with exports whose batch is fixed at 1.
-import { applyClassifierFreeGuidance } from '../guidance';
+import { guideNoise } from '../guidance';
 import type { BoundSession } from '../model';
 import type { UnetBinding } from '../modelContract';
 import type { HostTensor, SessionFeed } from '../runtime';
@@ -84,15 +84,13 @@ export function createGuidedUnet(options: GuidedUnetOptions) {
     for (const { start, size } of ranges) {
       const sample = sampleFor(modelInput, start, size);
       const text = await run(sample, t, size, embeddings.text(size));
+      const out = noisePred.subarray(start * imageSize, (start + size) * imageSize);
       if (!guided) {
-        noisePred.set(text, start * imageSize);
+        out.set(text);
         continue;
       }
       const uncond = await run(sample, t, size, embeddings.uncond(size)!);
-      const halves = new Float32Array(2 * size * imageSize);
-      halves.set(uncond, 0);
-      halves.set(text, size * imageSize);
-      noisePred.set(applyClassifierFreeGuidance(halves, size, guidanceScale), start * imageSize);
+      guideNoise(uncond, text, size, guidanceScale, 0, out);
     }
     return noisePred;
   };
