@@ -37,7 +37,7 @@ export default defineConfig({
     // A production build served by `vite preview`: what users get (the dev server behaves differently with workers).
     // The harness config is the app's config plus one test-only page (e2e/harness/engine.html), built to dist-e2e/;
     // the tiny models it serves are generated first (skipped when up to date).
-    command: `node_modules/.bin/tsx scripts/generateTinyModels.ts && node_modules/.bin/vite build --config ${HARNESS_CONFIG} --logLevel warn && node_modules/.bin/vite preview --config ${HARNESS_CONFIG} --port ${PORT} --strictPort`,
+    command: `node_modules/.bin/tsx scripts/generateTinyModels.ts && node_modules/.bin/tsx scripts/generateTinyModels.ts --test && node_modules/.bin/vite build --config ${HARNESS_CONFIG} --logLevel warn && node_modules/.bin/vite preview --config ${HARNESS_CONFIG} --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     timeout: 180_000,
     reuseExistingServer: !process.env.CI,

@@ -19,6 +19,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function startServer() {
   execFileSync('node_modules/.bin/tsx', ['scripts/generateTinyModels.ts'], { stdio: 'inherit' });
+  execFileSync('node_modules/.bin/tsx', ['scripts/generateTinyModels.ts', '--test'], { stdio: 'inherit' });
   execFileSync('node_modules/.bin/vite', ['build', '--config', HARNESS_CONFIG, '--logLevel', 'warn'], { stdio: 'inherit' });
   const server = spawn('node_modules/.bin/vite', ['preview', '--config', HARNESS_CONFIG, '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {

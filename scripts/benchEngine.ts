@@ -12,6 +12,7 @@ import { createGenerator } from '../src/engine/random/createGenerator';
 import { directoryModelSource } from '../src/node/directoryModelSource';
 import type { OrtApi } from '../src/ort/OrtModelSession';
 import { generateTinyModels } from './tinyModels';
+import { TEST_MODELS_DIR } from '../test/testModelsDir';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -68,7 +69,7 @@ function engineOnly() {
   return results;
 }
 
-const modelsDir = join(process.cwd(), 'public', 'models');
+const modelsDir = TEST_MODELS_DIR;
 await generateTinyModels(modelsDir);
 const pipeline = await pipelineOverhead(modelsDir);
 const engine = engineOnly();

@@ -1,4 +1,4 @@
-// Test helper: the worker's ModelLoader over the tiny models in public/models, run by onnxruntime-node, counting
+// Test helper: the worker's ModelLoader over the tiny models in test/models, run by onnxruntime-node, counting
 // the sessions it creates and releases so tests can check reuse and release; optional hooks simulate what only a
 // browser produces (a float16 refusal, a lost GPU device).
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ export function nodeModelLoader(hooks: LoaderHooks = {}): CountingLoader {
     async load(model, backend): Promise<LoadedModel> {
       if (backend === 'webgpu') throw new WorkerError('no_adapter', 'WebGPU was requested, but this browser has no WebGPU.');
       loader.loads.push({ model, backend });
-      // '/models/tiny-sd/' is served from public/models/tiny-sd/.
+      // '/models/tiny-sd/' is read from test/models/tiny-sd/.
       const files = directoryModelSource(join(MODELS_DIR, '..', model.baseUrl), ort as unknown as OrtApi);
       const source: ModelSource = {
         ...files,

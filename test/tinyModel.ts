@@ -1,15 +1,15 @@
-// Test helpers: load a generated tiny model from public/models through onnxruntime-node, optionally recording
+// Test helpers: load a generated tiny model from test/models through onnxruntime-node, optionally recording
 // every real session call (inputs and outputs) so tests can check what the pipelines fed the graphs.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadStableDiffusionModel, type StableDiffusionModel } from '../src/engine';
 import type { ModelComponent, ModelSession, ModelSource, SessionFeed, TensorData } from '../src/engine/runtime';
 import { isHostTensor } from '../src/engine/runtime';
 import { directoryModelSource } from '../src/node/directoryModelSource';
 import type { OrtApi } from '../src/ort/OrtModelSession';
+import { TEST_MODELS_DIR } from './testModelsDir';
 
-export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'models');
+export const MODELS_DIR = TEST_MODELS_DIR;
 
 export type TinyVariant = 'tiny-sd' | 'tiny-sd-inpainting' | 'tiny-sd-fp16' | 'tiny-sd-int64' | 'tiny-sd-external-data';
 

@@ -1,5 +1,5 @@
-// Public API of the tiny model generator: writes every variant into `<outDir>/<variant>/`, used by
-// `npm run models` (scripts/generateTinyModels.ts) and the vitest global setup.
+// Public API of the tiny model generator: writes variants into `<outDir>/<variant>/`, used by `npm run models`
+// (scripts/generateTinyModels.ts: the demo model into public/, or every variant into test/models/) and the tests.
 import { join } from 'node:path';
 import { TINY_MODEL_VARIANTS } from './variants';
 import { writeTinyModel, type WriteResult } from './writeTinyModel';
@@ -7,9 +7,17 @@ import { writeTinyModel, type WriteResult } from './writeTinyModel';
 export { TINY_MODEL_VARIANTS, TINY_SIZES, type TinyModelVariant } from './variants';
 export type { ManifestEntry, TinyModelManifest, WriteResult } from './writeTinyModel';
 
-/** Writes all variants, skipping those whose folder already matches; returns what each call did. */
-export async function generateTinyModels(outDir: string): Promise<WriteResult[]> {
+/** The variant the app ships as its built-in demo model; the others exist for tests. */
+export const DEMO_VARIANT = 'tiny-sd';
+
+/**
+ * Writes the named variants (all by default), skipping those whose folder already matches; returns what each
+ * call did.
+ */
+export async function generateTinyModels(outDir: string, names?: readonly string[]): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
-  for (const variant of TINY_MODEL_VARIANTS) results.push(await writeTinyModel(join(outDir, variant.name), variant));
+  for (const variant of TINY_MODEL_VARIANTS) {
+    if (!names || names.includes(variant.name)) results.push(await writeTinyModel(join(outDir, variant.name), variant));
+  }
   return results;
 }

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { TEST_MODELS_DIR } from '../../test/testModelsDir';
 import { fromFloat16Array, toFloat16Array } from '../../src/engine/float32';
 import type { TinyModelVariant } from './variants';
 
-export const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
+export const MODELS_DIR = TEST_MODELS_DIR;
 export const CLIP_FIXTURES = fileURLToPath(new URL('../../test/fixtures/clip/', import.meta.url));
 export type Component = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder';
 

@@ -168,7 +168,7 @@ describe('generation', () => {
     }
   });
 
-  it('matches what is in public/models, skips up-to-date folders and repairs a changed file', async () => {
+  it('matches what is in test/models, skips up-to-date folders and repairs a changed file', async () => {
     const dir = await scratch;
     const started = performance.now();
     const first = await generateTinyModels(dir);

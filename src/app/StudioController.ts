@@ -67,10 +67,16 @@ export class StudioController {
     for (const event of early) this.onJobEvent(handle.id, event);
     this.cancelers.set(handle.id, handle.cancel);
     const id = handle.id;
-    void handle.result.then((result) => {
-      this.cancelers.delete(id);
-      return this.onJobFinished(id, mode, input, options, result);
-    });
+    void handle.result
+      .then((result) => {
+        this.cancelers.delete(id);
+        return this.onJobFinished(id, mode, input, options, result);
+      })
+      .catch((error: unknown) => {
+        // Encoding the PNGs failed (the generator itself never rejects): say so rather than fail silently.
+        this.store.getState().removeJob(id);
+        this.store.getState().setStorageError(`The result could not be stored: ${(error as Error).message}`);
+      });
     return { started: true };
   }
 

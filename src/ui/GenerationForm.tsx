@@ -43,7 +43,7 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
   };
 
   const maxSide = ENGINE_MODE_SCHEMAS['image-to-image'].limits.width.max;
-  const img2imgSize = mode === 'image-to-image' && inputMeta ? imageToImageSize(inputMeta as never, maxSide) : null;
+  const img2imgSize = mode === 'image-to-image' && inputMeta ? imageToImageSize(inputMeta, maxSide) : null;
 
   return (
     <form className="generation-form" onSubmit={onSubmit} aria-label={`${mode} settings`} noValidate>

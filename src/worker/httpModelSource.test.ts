@@ -1,4 +1,4 @@
-// httpModelSource against a local HTTP server over public/models, with onnxruntime-node running the graphs: the
+// httpModelSource against a local HTTP server over test/models, with onnxruntime-node running the graphs: the
 // manifest as the list of files, external data passed to the session, probing without a manifest (including a
 // single-page-app server that answers missing files with index.html), and HTTP failures.
 import { createServer, type Server } from 'node:http';

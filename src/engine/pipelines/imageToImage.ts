@@ -1,6 +1,6 @@
 // Image-to-image: diffusers' StableDiffusionImg2ImgPipeline.__call__ as one loop with numbered steps. The image is
 // encoded, noised to the first timestep that `prompt_strength` keeps, and denoised over the remaining steps.
-import { fitWithin, imageToTensor, resizeImage, type RgbaImage } from '../image';
+import { fitWithin, imageToTensor, resizeImage } from '../image';
 import type { StableDiffusionModel } from '../model';
 import { img2imgTimesteps } from '../schedulers/img2imgTimesteps';
 import { engineSchema, prepareInput, type EngineInput } from './engineInput';
@@ -19,7 +19,7 @@ const MIN_SIDE = 64;
  * (the VAE's factor) and scaled down, keeping the aspect ratio, when a side exceeds the model's maximum, so a
  * 4000x3000 photo becomes 1024x768 rather than running out of memory.
  */
-export function imageToImageSize(image: RgbaImage, maxSide: number): { width: number; height: number } {
+export function imageToImageSize(image: { width: number; height: number }, maxSide: number): { width: number; height: number } {
   const fitted = fitWithin(image.width, image.height, maxSide, 8);
   return { width: Math.max(fitted.width, MIN_SIDE), height: Math.max(fitted.height, MIN_SIDE) };
 }
