@@ -1,6 +1,7 @@
 // Image-to-image from an uploaded PNG, inpainting after drawing a stroke with the mouse (pixels outside the mask
 // unchanged, inside changed), the mask editor's undo/redo/invert, and a non-image file rejected with a message.
 import { expect, test } from '@playwright/test';
+import { encodePng } from '../src/history/encodePng';
 import { testPicture } from '../test/pictures';
 import { StudioPage } from './pages/StudioPage';
 
@@ -125,3 +126,29 @@ function meanDifference(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
   }
   return sum / count;
 }
+
+test('an image can be dropped onto the drop zone or pasted from the clipboard', async ({ page }) => {
+  const studio = new StudioPage(page);
+  await studio.goto();
+  await studio.selectMode('Image to image');
+  const png = Buffer.from(await (await encodePng(testPicture(40, 24))).arrayBuffer());
+  const transfer = (name: string) =>
+    page.evaluateHandle(
+      ({ bytes, name }) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+        return data;
+      },
+      { bytes: Array.from(png), name },
+    );
+
+  await page.getByTestId('image-drop-zone').dispatchEvent('drop', { dataTransfer: await transfer('dropped.png') });
+  await expect(page.getByText('dropped.png · 40×24')).toBeVisible();
+  await studio.screenshot('image-dropped');
+
+  await studio.selectMode('Inpainting');
+  const clipboard = await transfer('image.png');
+  await page.evaluate((data) => window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data })), clipboard);
+  await expect(page.getByRole('region', { name: 'Image to inpaint' })).toContainText('image.png · 40×24');
+  await expect(studio.maskCanvas()).toBeVisible();
+});
