@@ -4,20 +4,17 @@
 // Reference: diffusers scheduling_heun_discrete.py, float32 where torch computes in float32.
 import type { Scheduler, SchedulerStepResult } from './Scheduler';
 import { requireSameLength } from './alphaProductMath';
-import { alphasCumprod, makeBetas, requireDisabled, requireOneOf, resolveSchedulerConfig } from './schedulerMath';
-import { logSigmas, trainingSigmas } from './sigmaSchedules';
+import { requireOneOf, resolveSchedulerConfig } from './schedulerMath';
 import {
   SIGMA_PREDICTION_TYPES,
   addNoiseBySigma,
-  discreteSigmaSchedule,
   predictOriginalFromSigma,
   scaleBySigma,
   sigmaInitNoise,
+  sigmaTraining,
 } from './sigmaSpaceMath';
-import type { SigmaPredictionType } from './sigmaSpaceMath';
+import type { SigmaPredictionType, SigmaTraining } from './sigmaSpaceMath';
 import { StepIndex } from './stepIndex';
-import { requireStepCount, requireTimestepSpacing } from './timestepSpacing';
-import type { TimestepSpacing } from './timestepSpacing';
 
 const f = Math.fround;
 const NAME = 'HeunDiscreteScheduler';
@@ -45,10 +42,8 @@ export class HeunDiscreteScheduler implements Scheduler {
   initNoiseSigma = 1;
   readonly order = 2;
   private readonly config: typeof HEUN_DEFAULTS;
-  private readonly spacing: TimestepSpacing;
+  private readonly training: SigmaTraining;
   private readonly predictionType: SigmaPredictionType;
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmaTable: Float32Array;
   private readonly position = new StepIndex(NAME);
   /** Between the Euler step and its correction: the Euler step's slope, size and starting sample. */
   private pendingDt: number | null = null;
@@ -57,28 +52,18 @@ export class HeunDiscreteScheduler implements Scheduler {
 
   constructor(config: Record<string, unknown>) {
     this.config = resolveSchedulerConfig(NAME, HEUN_DEFAULTS, config);
-    this.spacing = requireTimestepSpacing(NAME, this.config.timestep_spacing);
     this.predictionType = requireOneOf(NAME, 'prediction_type', this.config.prediction_type, SIGMA_PREDICTION_TYPES);
-    requireDisabled(NAME, 'use_exponential_sigmas', this.config.use_exponential_sigmas);
-    requireDisabled(NAME, 'use_beta_sigmas', this.config.use_beta_sigmas);
-    // Heun has no zero-terminal-SNR option; diffusers ignores the key for this class, and so does this port.
-    const betas = makeBetas(NAME, { ...this.config, rescale_betas_zero_snr: false });
-    this.trainSigmas = trainingSigmas(alphasCumprod(betas));
-    this.logSigmaTable = logSigmas(this.trainSigmas);
+    this.training = sigmaTraining(NAME, this.config);
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const { num_train_timesteps: trainSteps, steps_offset: offset } = this.config;
-    requireStepCount(NAME, numInferenceSteps, trainSteps);
-    const schedule = discreteSigmaSchedule(
-      this.spacing, trainSteps, numInferenceSteps, offset, this.trainSigmas, this.logSigmaTable, this.config.use_karras_sigmas,
-    );
+    const schedule = this.training.schedule(numInferenceSteps);
     // Every sigma and timestep but the first is visited twice (Euler step, then correction): 2n - 1 timesteps,
     // and 2n sigmas ending in 0.
     const sigmas = [...schedule.sigmas, 0];
     this.sigmas = Float32Array.from([sigmas[0], ...sigmas.slice(1, -1).flatMap((s) => [s, s]), 0]);
     this.timesteps = [schedule.timesteps[0], ...schedule.timesteps.slice(1).flatMap((t) => [t, t])].map(f);
-    this.initNoiseSigma = sigmaInitNoise(this.spacing, this.sigmas);
+    this.initNoiseSigma = sigmaInitNoise(this.training.spacing, this.sigmas);
     this.position.reset();
     this.pendingDt = null;
   }

@@ -4,20 +4,10 @@
 // Reference: diffusers scheduling_k_dpm_2_discrete.py, float32 where torch computes in float32.
 import type { Scheduler, SchedulerStepResult } from './Scheduler';
 import { requireSameLength } from './alphaProductMath';
-import {
-  alphasCumprod,
-  makeBetas,
-  requireDisabled,
-  requireOneOf,
-  resolveSchedulerConfig,
-  roundHalfToEven,
-  torchExpFloat32,
-} from './schedulerMath';
-import { logSigmas, sigmaToTimestepFloat32, trainingSigmas } from './sigmaSchedules';
-import { addNoiseBySigma, discreteSigmaSchedule, predictOriginalFromSigma, scaleBySigma, sigmaInitNoise } from './sigmaSpaceMath';
+import { requireOneOf, resolveSchedulerConfig, roundHalfToEven, torchExpFloat32 } from './schedulerMath';
+import { sigmaToTimestepFloat32 } from './sigmaSchedules';
+import { addNoiseBySigma, predictOriginalFromSigma, scaleBySigma, sigmaInitNoise, sigmaTraining, type SigmaTraining } from './sigmaSpaceMath';
 import { StepIndex } from './stepIndex';
-import { requireStepCount, requireTimestepSpacing } from './timestepSpacing';
-import type { TimestepSpacing } from './timestepSpacing';
 
 const f = Math.fround;
 const NAME = 'KDPM2DiscreteScheduler';
@@ -45,10 +35,8 @@ export class KDPM2DiscreteScheduler implements Scheduler {
   initNoiseSigma = 1;
   readonly order = 2;
   private readonly config: typeof KDPM2_DEFAULTS;
-  private readonly spacing: TimestepSpacing;
+  private readonly training: SigmaTraining;
   private readonly predictionType: (typeof KDPM2_PREDICTION_TYPES)[number];
-  private readonly trainSigmas: Float32Array;
-  private readonly logSigmaTable: Float32Array;
   private readonly position = new StepIndex(NAME);
   /** The midpoint sigmas, laid out like `sigmas` (diffusers `sigmas_interpol`; the first entry is NaN). */
   private sigmasInterpol = new Float32Array(0);
@@ -58,22 +46,13 @@ export class KDPM2DiscreteScheduler implements Scheduler {
 
   constructor(config: Record<string, unknown>) {
     this.config = resolveSchedulerConfig(NAME, KDPM2_DEFAULTS, config);
-    this.spacing = requireTimestepSpacing(NAME, this.config.timestep_spacing);
     this.predictionType = requireOneOf(NAME, 'prediction_type', this.config.prediction_type, KDPM2_PREDICTION_TYPES);
-    requireDisabled(NAME, 'use_exponential_sigmas', this.config.use_exponential_sigmas);
-    requireDisabled(NAME, 'use_beta_sigmas', this.config.use_beta_sigmas);
-    // KDPM2 has no zero-terminal-SNR option; diffusers ignores the key for this class, and so does this port.
-    const betas = makeBetas(NAME, { ...this.config, rescale_betas_zero_snr: false });
-    this.trainSigmas = trainingSigmas(alphasCumprod(betas));
-    this.logSigmaTable = logSigmas(this.trainSigmas);
+    this.training = sigmaTraining(NAME, this.config);
   }
 
   setTimesteps(numInferenceSteps: number): void {
-    const { num_train_timesteps: trainSteps, steps_offset: offset, use_karras_sigmas: useKarras } = this.config;
-    requireStepCount(NAME, numInferenceSteps, trainSteps);
-    const schedule = discreteSigmaSchedule(
-      this.spacing, trainSteps, numInferenceSteps, offset, this.trainSigmas, this.logSigmaTable, useKarras,
-    );
+    const useKarras = this.config.use_karras_sigmas;
+    const schedule = this.training.schedule(numInferenceSteps);
     // This class rounds the Karras timesteps (and keeps them float64); otherwise they are float32.
     const timesteps = useKarras ? schedule.timesteps.map(roundHalfToEven) : schedule.timesteps.map(f);
     const sigmas = Float32Array.from([...schedule.sigmas, 0]);
@@ -89,9 +68,9 @@ export class KDPM2DiscreteScheduler implements Scheduler {
     this.sigmas = interleave(sigmas);
     this.sigmasInterpol = interleave(interpol);
     // Timesteps: t_0, then each midpoint's timestep before its step's own: 2n - 1 in all.
-    const midpointTimesteps = Array.from(interpol.subarray(1, -1), (sigma) => sigmaToTimestepFloat32(sigma, this.logSigmaTable));
+    const midpointTimesteps = Array.from(interpol.subarray(1, -1), (sigma) => sigmaToTimestepFloat32(sigma, this.training.logSigmaTable));
     this.timesteps = [timesteps[0], ...timesteps.slice(1).flatMap((t, i) => [midpointTimesteps[i], t])];
-    this.initNoiseSigma = sigmaInitNoise(this.spacing, this.sigmas);
+    this.initNoiseSigma = sigmaInitNoise(this.training.spacing, this.sigmas);
     this.position.reset();
     this.halfStepPending = false;
   }

@@ -2,9 +2,9 @@
 // their timestep/sigma schedule, input scaling, noising and clean-sample prediction, in float32 as torch does.
 // Reference: diffusers scheduling_lms_discrete.py / scheduling_heun_discrete.py `set_timesteps`, `step`, `add_noise`.
 import { EngineError } from '../errors';
-import { numpyInterp } from './schedulerMath';
-import { karrasSigmas, sigmaToTimestep } from './sigmaSchedules';
-import { spacedTimesteps } from './timestepSpacing';
+import { alphasCumprod, makeBetas, numpyInterp, requireDisabled, type BetaScheduleConfig } from './schedulerMath';
+import { karrasSigmas, logSigmas, sigmaToTimestep, trainingSigmas } from './sigmaSchedules';
+import { requireStepCount, requireTimestepSpacing, spacedTimesteps } from './timestepSpacing';
 import type { TimestepSpacing } from './timestepSpacing';
 
 const f = Math.fround;
@@ -40,6 +40,44 @@ export function discreteSigmaSchedule(
   if (!useKarras) return { timesteps, sigmas };
   const karras = karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], numInferenceSteps);
   return { timesteps: karras.map((sigma) => sigmaToTimestep(sigma, logSigmaTable)), sigmas: karras };
+}
+
+/** The config keys LMS, Heun and KDPM2 read the same way (beyond the beta schedule). */
+export interface SigmaTrainingConfig extends Omit<BetaScheduleConfig, 'rescale_betas_zero_snr'> {
+  timestep_spacing: string;
+  steps_offset: number;
+  use_karras_sigmas: boolean;
+  use_exponential_sigmas: boolean;
+  use_beta_sigmas: boolean;
+}
+
+/** What LMS, Heun and KDPM2 derive identically from their config: the spacing and the training sigma tables. */
+export interface SigmaTraining {
+  spacing: TimestepSpacing;
+  trainSigmas: Float32Array;
+  logSigmaTable: Float32Array;
+  /** The checked step count's `discreteSigmaSchedule` (the shared start of `set_timesteps`). */
+  schedule(numInferenceSteps: number): DiscreteSigmaSchedule;
+}
+
+export function sigmaTraining(className: string, config: SigmaTrainingConfig): SigmaTraining {
+  const spacing = requireTimestepSpacing(className, config.timestep_spacing);
+  requireDisabled(className, 'use_exponential_sigmas', config.use_exponential_sigmas);
+  requireDisabled(className, 'use_beta_sigmas', config.use_beta_sigmas);
+  // These classes have no zero-terminal-SNR option: diffusers ignores the key for them, and so does this port.
+  const trainSigmas = trainingSigmas(alphasCumprod(makeBetas(className, { ...config, rescale_betas_zero_snr: false })));
+  const logSigmaTable = logSigmas(trainSigmas);
+  return {
+    spacing,
+    trainSigmas,
+    logSigmaTable,
+    schedule(numInferenceSteps) {
+      requireStepCount(className, numInferenceSteps, config.num_train_timesteps);
+      return discreteSigmaSchedule(
+        spacing, config.num_train_timesteps, numInferenceSteps, config.steps_offset, trainSigmas, logSigmaTable, config.use_karras_sigmas,
+      );
+    },
+  };
 }
 
 /**
