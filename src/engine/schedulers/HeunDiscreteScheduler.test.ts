@@ -2,14 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadReference } from '../../../test/referenceData';
 import { HeunDiscreteScheduler } from './HeunDiscreteScheduler';
-import { describeSchedulerReference, fakeModel, loadSchedulerReference } from './referenceHarness';
+import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
 import {
   expectAllFinite,
   expectConfigError,
+  expectConstantDerivativeIntegrated,
+  expectResumableAtEverySolverStep,
   expectDecreasingWithin,
   expectedSigmaTimesteps,
   runLoop,
-  testTensor,
 } from './schedulerTestKit';
 
 describeSchedulerReference('HeunDiscreteScheduler', (config) => new HeunDiscreteScheduler(config));
@@ -54,12 +55,7 @@ describe('HeunDiscreteScheduler schedule', () => {
 
 describe('HeunDiscreteScheduler step', () => {
   it('integrates a constant derivative exactly: the mean of two equal slopes is that slope', () => {
-    const scheduler = scheduled(10);
-    const start = testTensor(16, 1).map((v) => v * scheduler.initNoiseSigma);
-    const d = testTensor(16, 2);
-    let latent: Float32Array = start;
-    for (const t of scheduler.timesteps) latent = scheduler.step(d, t, latent).prevSample;
-    start.forEach((x, i) => expect(latent[i]).toBeCloseTo(x - d[i] * scheduler.sigmas[0], 4));
+    expectConstantDerivativeIntegrated(scheduled(10));
   });
 
   it('one step lands on the clean sample each prediction type implies (v_prediction derived by hand); clip_sample clamps it', () => {
@@ -80,23 +76,7 @@ describe('HeunDiscreteScheduler step', () => {
   });
 
   it('a run resumed at any solver step with setBeginIndex continues exactly like the full run', () => {
-    const n = 8;
-    const full = scheduled(n);
-    const latents: Float32Array[] = [testTensor(16, 5).map((v) => v * full.initNoiseSigma)];
-    for (const t of full.timesteps) {
-      const latent = latents[latents.length - 1];
-      latents.push(full.step(fakeModel(full.scaleModelInput(latent, t), t), t, latent).prevSample);
-    }
-    for (let solverStep = 1; solverStep < n; solverStep++) {
-      const resumed = scheduled(n);
-      const begin = solverStep * resumed.order;
-      resumed.setBeginIndex(begin);
-      let latent = latents[begin];
-      for (const t of resumed.timesteps.slice(begin)) {
-        latent = resumed.step(fakeModel(resumed.scaleModelInput(latent, t), t), t, latent).prevSample;
-      }
-      expect(Array.from(latent)).toEqual(Array.from(latents[latents.length - 1]));
-    }
+    expectResumableAtEverySolverStep(scheduled);
   });
 });
 

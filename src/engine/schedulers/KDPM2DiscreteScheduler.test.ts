@@ -6,6 +6,8 @@ import { describeSchedulerReference, fakeModel, loadSchedulerReference } from '.
 import {
   expectAllFinite,
   expectConfigError,
+  expectConstantDerivativeIntegrated,
+  expectResumableAtEverySolverStep,
   expectDecreasingWithin,
   expectedSigmaTimesteps,
   runLoop,
@@ -77,12 +79,7 @@ describe('KDPM2DiscreteScheduler schedule', () => {
 
 describe('KDPM2DiscreteScheduler step', () => {
   it('integrates a constant derivative exactly: the half step and the full step use the same slope', () => {
-    const scheduler = scheduled(10);
-    const start = testTensor(16, 1).map((v) => v * scheduler.initNoiseSigma);
-    const d = testTensor(16, 2);
-    let latent: Float32Array = start;
-    for (const t of scheduler.timesteps) latent = scheduler.step(d, t, latent).prevSample;
-    start.forEach((x, i) => expect(latent[i]).toBeCloseTo(x - d[i] * scheduler.sigmas[0], 4));
+    expectConstantDerivativeIntegrated(scheduled(10));
   });
 
   it('one step lands on the clean sample each prediction type implies (v_prediction derived by hand)', () => {
@@ -109,23 +106,7 @@ describe('KDPM2DiscreteScheduler step', () => {
   });
 
   it('a run resumed at any solver step with setBeginIndex continues exactly like the full run', () => {
-    const n = 8;
-    const full = scheduled(n);
-    const latents: Float32Array[] = [testTensor(16, 5).map((v) => v * full.initNoiseSigma)];
-    for (const t of full.timesteps) {
-      const latent = latents[latents.length - 1];
-      latents.push(full.step(fakeModel(full.scaleModelInput(latent, t), t), t, latent).prevSample);
-    }
-    for (let solverStep = 1; solverStep < n; solverStep++) {
-      const resumed = scheduled(n);
-      const begin = solverStep * resumed.order;
-      resumed.setBeginIndex(begin);
-      let latent = latents[begin];
-      for (const t of resumed.timesteps.slice(begin)) {
-        latent = resumed.step(fakeModel(resumed.scaleModelInput(latent, t), t), t, latent).prevSample;
-      }
-      expect(Array.from(latent)).toEqual(Array.from(latents[latents.length - 1]));
-    }
+    expectResumableAtEverySolverStep(scheduled);
   });
 });
 

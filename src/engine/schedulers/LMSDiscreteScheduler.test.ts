@@ -6,6 +6,7 @@ import { describeSchedulerReference, loadSchedulerReference } from './referenceH
 import {
   expectAllFinite,
   expectConfigError,
+  expectConstantDerivativeIntegrated,
   expectDecreasingWithin,
   expectedSigmaTimesteps,
   runLoop,
@@ -62,14 +63,7 @@ describe('LMSDiscreteScheduler schedule', () => {
 
 describe('LMSDiscreteScheduler step', () => {
   it('integrates a constant derivative exactly at every order: each step moves by d * (sigma_next - sigma)', () => {
-    // With a constant noise prediction the derivative (x - x0) / sigma is that constant; the Lagrange weights of a
-    // step sum to the integral of 1 over it, so the loop must end at x_start - d * sigma_max.
-    const scheduler = scheduled(25);
-    const start = testTensor(16, 1).map((v) => v * scheduler.initNoiseSigma);
-    const d = testTensor(16, 2);
-    let latent: Float32Array = start;
-    for (const t of scheduler.timesteps) latent = scheduler.step(d, t, latent).prevSample;
-    start.forEach((x, i) => expect(latent[i]).toBeCloseTo(x - d[i] * scheduler.sigmas[0], 4));
+    expectConstantDerivativeIntegrated(scheduled(25));
   });
 
   it('one step lands on the clean sample each prediction type implies (v_prediction derived by hand)', () => {
