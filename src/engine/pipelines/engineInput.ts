@@ -32,6 +32,8 @@ const checkRgbaImage: ImageChecker<RgbaImage> = (value) => {
 };
 
 export interface PreparedInput {
+  /** The mode's schema with the model's and the run's profiles applied. */
+  schema: ModeSchema;
   settings: ResolvedSettings;
   image?: RgbaImage;
   mask?: RgbaImage;
@@ -44,7 +46,8 @@ export function prepareInput(
   model: StableDiffusionModel,
   profile?: ModelProfile,
 ): PreparedInput {
-  const result = validateInput(input, engineSchema(mode, model.profile, profile), checkRgbaImage);
+  const schema = engineSchema(mode, model.profile, profile);
+  const result = validateInput(input, schema, checkRgbaImage);
   if (!result.ok) throw new ValidationError(result.errors);
   const { settings, image, mask } = result.value;
   const errors: FieldError[] = [];
@@ -67,5 +70,5 @@ export function prepareInput(
     });
   }
   if (errors.length > 0) throw new ValidationError(errors);
-  return { settings, image, mask };
+  return { schema, settings, image, mask };
 }

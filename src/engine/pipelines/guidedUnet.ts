@@ -62,15 +62,10 @@ export function createGuidedUnet(options: GuidedUnetOptions) {
     return floatTensor(new Float32Array(count).fill(t), binding.timestepType, dims);
   }
 
-  async function run(sample: Float32Array, t: number, size: number, hidden: SessionFeed): Promise<Float32Array> {
+  /** One UNet call; `feeds` holds the sample and timestep, shared by the conditional and unconditional calls. */
+  async function run(feeds: Record<string, SessionFeed>, hidden: SessionFeed): Promise<Float32Array> {
     context.throwIfAborted();
-    const outputs = await context.timeUnet(() =>
-      session.run({
-        [binding.sampleName]: floatTensor(sample, binding.sampleType, [size, channels, latentHeight, latentWidth]),
-        [binding.timestepName]: timestepFeed(t, size),
-        [binding.hiddenStatesName]: hidden,
-      }),
-    );
+    const outputs = await context.timeUnet(() => session.run({ ...feeds, [binding.hiddenStatesName]: hidden }));
     try {
       return await readFloat32(outputs[binding.outputName], 'unet output');
     } finally {
@@ -82,14 +77,18 @@ export function createGuidedUnet(options: GuidedUnetOptions) {
   return async function predictNoise(modelInput: Float32Array, t: number): Promise<Float32Array> {
     const noisePred = new Float32Array(batch * imageSize);
     for (const { start, size } of ranges) {
-      const sample = sampleFor(modelInput, start, size);
-      const text = await run(sample, t, size, embeddings.text(size));
+      // Built once per chunk: for float16 exports this is a conversion of the whole sample.
+      const feeds = {
+        [binding.sampleName]: floatTensor(sampleFor(modelInput, start, size), binding.sampleType, [size, channels, latentHeight, latentWidth]),
+        [binding.timestepName]: timestepFeed(t, size),
+      };
+      const text = await run(feeds, embeddings.text(size));
       const out = noisePred.subarray(start * imageSize, (start + size) * imageSize);
       if (!guided) {
         out.set(text);
         continue;
       }
-      const uncond = await run(sample, t, size, embeddings.uncond(size)!);
+      const uncond = await run(feeds, embeddings.uncond(size)!);
       guideNoise(uncond, text, size, guidanceScale, 0, out);
     }
     return noisePred;

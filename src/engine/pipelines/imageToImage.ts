@@ -3,12 +3,11 @@
 import { fitWithin, imageToTensor, resizeImage } from '../image';
 import type { StableDiffusionModel } from '../model';
 import { img2imgTimesteps } from '../schedulers/img2imgTimesteps';
-import { engineSchema, prepareInput, type EngineInput } from './engineInput';
-import { createGuidedUnet, usesGuidance } from './guidedUnet';
+import { prepareInput, type EngineInput } from './engineInput';
+import { createGuidedUnet } from './guidedUnet';
 import { drawLatentNoise, previewOf, randomSeed, repaintEverythingConditioning, schedulerFor, seededGenerator } from './pipelineSetup';
 import { encodePrompts } from './promptEmbeddings';
 import { RunContext, type GenerationResult, type RunOptions } from './runContext';
-import { batchRanges } from './tensors';
 import { decodeLatents, encodeImageLatents } from './vae';
 
 /** Smallest side the UNet gets (one 8x8 latent block); smaller inputs are scaled up to it. */
@@ -31,8 +30,8 @@ export async function imageToImage(
 ): Promise<GenerationResult> {
   // 1. Check inputs, pick the seed and the output size.
   const prepared = prepareInput('image-to-image', input, model, options.profile);
-  const schema = engineSchema('image-to-image', model.profile, options.profile);
-  const { width, height } = imageToImageSize(prepared.image!, Math.min(schema.limits.width.max, schema.limits.height.max));
+  const { limits } = prepared.schema;
+  const { width, height } = imageToImageSize(prepared.image!, Math.min(limits.width.max, limits.height.max));
   const settings = { ...prepared.settings, width, height };
   const context = new RunContext(options);
   const seed = settings.seed ?? randomSeed();
@@ -43,9 +42,7 @@ export async function imageToImage(
 
   // 2. Encode the prompt (and the negative prompt when guidance is on).
   context.startPhase('encoding-prompt', 0);
-  const guided = usesGuidance(settings.guidance_scale);
-  const batchSizes = batchRanges(batch, unet.binding.maxBatch).map((r) => r.size);
-  const embeddings = await encodePrompts(model, settings.prompt, settings.negative_prompt, batchSizes, guided, unet.binding.hiddenStatesType);
+  const embeddings = await encodePrompts(model, settings, unet.binding);
   try {
     context.endEncodePrompt();
 

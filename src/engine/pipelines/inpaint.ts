@@ -14,11 +14,10 @@ import {
 import type { StableDiffusionModel } from '../model';
 import { img2imgTimesteps } from '../schedulers/img2imgTimesteps';
 import { prepareInput, type EngineInput } from './engineInput';
-import { createGuidedUnet, usesGuidance, type InpaintConditioning } from './guidedUnet';
+import { createGuidedUnet, type InpaintConditioning } from './guidedUnet';
 import { drawLatentNoise, previewOf, randomSeed, scaleInitialNoise, schedulerFor, seededGenerator } from './pipelineSetup';
 import { encodePrompts } from './promptEmbeddings';
 import { RunContext, type GenerationResult, type RunOptions } from './runContext';
-import { batchRanges } from './tensors';
 import { decodeLatents, encodeImageLatents } from './vae';
 
 /** Default feather radius in pixels for the final composite (AUTOMATIC1111's default "mask blur" is 4). */
@@ -41,9 +40,7 @@ export async function inpaint(
 
   // 2. Encode the prompt (and the negative prompt when guidance is on).
   context.startPhase('encoding-prompt', 0);
-  const guided = usesGuidance(settings.guidance_scale);
-  const batchSizes = batchRanges(batch, unet.binding.maxBatch).map((r) => r.size);
-  const embeddings = await encodePrompts(model, settings.prompt, settings.negative_prompt, batchSizes, guided, unet.binding.hiddenStatesType);
+  const embeddings = await encodePrompts(model, settings, unet.binding);
   try {
     context.endEncodePrompt();
 

@@ -1,9 +1,11 @@
 // Encodes the prompt and the negative prompt once per run into the text embeddings the UNet reads every step.
 // They stay as the text encoder produced them (on the GPU under WebGPU) unless the UNet wants another float type.
 import type { StableDiffusionModel } from '../model';
-import type { FloatType } from '../modelContract';
+import type { UnetBinding } from '../modelContract';
+import type { ResolvedSettings } from '../../predictions/PredictionInput';
+import { usesGuidance } from './guidedUnet';
 import type { HostTensor, SessionFeed } from '../runtime';
-import { floatTensor, readFloat32 } from './tensors';
+import { batchRanges, floatTensor, readFloat32 } from './tensors';
 
 export interface PromptEmbeddings {
   /** Embeddings of the prompt for a batch of `size` images. */
@@ -19,12 +21,12 @@ export interface PromptEmbeddings {
  */
 export async function encodePrompts(
   model: StableDiffusionModel,
-  prompt: string,
-  negativePrompt: string,
-  batchSizes: readonly number[],
-  withUncond: boolean,
-  unetHiddenType: FloatType,
+  settings: Pick<ResolvedSettings, 'prompt' | 'negative_prompt' | 'num_outputs' | 'guidance_scale'>,
+  unet: UnetBinding,
 ): Promise<PromptEmbeddings> {
+  const batchSizes = batchRanges(settings.num_outputs, unet.maxBatch).map((range) => range.size);
+  const withUncond = usesGuidance(settings.guidance_scale);
+  const unetHiddenType = unet.hiddenStatesType;
   const { session, binding } = await model.session('text_encoder');
   const owned: Array<{ dispose(): void }> = [];
   const encode = async (text: string, size: number): Promise<SessionFeed> => {
@@ -54,8 +56,8 @@ export async function encodePrompts(
   const uncond = new Map<number, SessionFeed>();
   try {
     for (const size of sizes) {
-      text.set(size, await encode(prompt, size));
-      if (withUncond) uncond.set(size, await encode(negativePrompt, size));
+      text.set(size, await encode(settings.prompt, size));
+      if (withUncond) uncond.set(size, await encode(settings.negative_prompt, size));
     }
   } catch (error) {
     for (const tensor of owned) tensor.dispose();

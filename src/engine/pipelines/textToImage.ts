@@ -1,7 +1,7 @@
 // Text-to-image: diffusers' StableDiffusionPipeline.__call__ written out as one loop with numbered steps.
 import type { StableDiffusionModel } from '../model';
 import { prepareInput, type EngineInput } from './engineInput';
-import { createGuidedUnet, usesGuidance } from './guidedUnet';
+import { createGuidedUnet } from './guidedUnet';
 import {
   drawLatentNoise,
   previewOf,
@@ -13,7 +13,6 @@ import {
 } from './pipelineSetup';
 import { encodePrompts } from './promptEmbeddings';
 import { RunContext, type GenerationResult, type RunOptions } from './runContext';
-import { batchRanges } from './tensors';
 import { decodeLatents } from './vae';
 
 export async function textToImage(
@@ -32,9 +31,7 @@ export async function textToImage(
 
   // 2. Encode the prompt (and the negative prompt when guidance is on).
   context.startPhase('encoding-prompt', 0);
-  const guided = usesGuidance(settings.guidance_scale);
-  const batchSizes = batchRanges(batch, unet.binding.maxBatch).map((r) => r.size);
-  const embeddings = await encodePrompts(model, settings.prompt, settings.negative_prompt, batchSizes, guided, unet.binding.hiddenStatesType);
+  const embeddings = await encodePrompts(model, settings, unet.binding);
   try {
     const inpaint = (await model.unetInChannels()) === 9 ? await repaintEverythingConditioning(model, settings.width, settings.height) : undefined;
     context.endEncodePrompt();
