@@ -213,8 +213,8 @@ export class StudioController {
   async sendTo(mode: ImageMode, record: HistoryRecord, index: number): Promise<void> {
     const blob = await this.outputBlob(record.id, index);
     if (!blob) return;
-    const image = await decodeImageFile(Object.assign(blob, { name: `result ${record.id.slice(0, 6)}-${index + 1}.png` }));
-    this.setInputPixels(mode, image, `result ${index + 1} of ${record.id.slice(0, 8)}`);
+    const name = `result ${index + 1} of ${record.id.slice(0, 8)}`;
+    this.setInputPixels(mode, await decodeImageFile(new File([blob], name, { type: blob.type })), name);
     const { prompt, negative_prompt } = record.prediction.input;
     this.store.getState().updateDraft(mode, { prompt: prompt ?? '', negative_prompt: negative_prompt ?? '' });
     this.store.getState().setActiveMode(mode);

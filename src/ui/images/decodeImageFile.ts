@@ -42,7 +42,5 @@ export async function decodeImageFile(file: Blob & { name?: string }): Promise<R
 
 /** The first image-like file of a drop or paste, if any. */
 export function firstFile(items: DataTransfer | null): File | null {
-  if (!items) return null;
-  for (const file of Array.from(items.files)) return file;
-  return null;
+  return items?.files[0] ?? null;
 }
