@@ -9,8 +9,8 @@ import * as ort from 'onnxruntime-node';
 import { createScheduler, DIFFUSERS_SCHEDULER_NAMES, loadStableDiffusionModel, textToImage } from '../src/engine';
 import { guideNoise } from '../src/engine/guidance';
 import { createGenerator } from '../src/engine/random/createGenerator';
-import { directoryModelSource } from '../src/node/directoryModelSource';
-import type { OrtApi } from '../src/ort/OrtModelSession';
+import { directoryModelSource } from '../src/runtime/directoryModelSource';
+import type { OrtApi } from '../src/runtime/OrtModelSession';
 import { generateTinyModels } from './tinyModels';
 import { TEST_MODELS_DIR } from '../test/testModelsDir';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadStableDiffusionModel } from '../src/engine';
 import type { ModelComponent, ModelSource } from '../src/engine/runtime';
-import { directoryModelSource } from '../src/node/directoryModelSource';
-import type { OrtApi } from '../src/ort/OrtModelSession';
+import { directoryModelSource } from '../src/runtime/directoryModelSource';
+import type { OrtApi } from '../src/runtime/OrtModelSession';
 import type { LoadedModel, ModelLoader } from '../src/worker/EngineHost';
 import type { BackendInfo, BackendPreference, ModelRef } from '../src/worker/protocol';
 import { WorkerError } from '../src/worker/workerErrors';
@@ -39,7 +39,7 @@ export function nodeModelLoader(hooks: LoaderHooks = {}): CountingLoader {
       if (backend === 'webgpu') throw new WorkerError('no_adapter', 'WebGPU was requested, but this browser has no WebGPU.');
       loader.loads.push({ model, backend });
       // '/models/tiny-sd/' is read from test/models/tiny-sd/.
-      const files = directoryModelSource(join(MODELS_DIR, '..', model.baseUrl), ort as unknown as OrtApi);
+      const files = directoryModelSource(join(MODELS_DIR, '..', model.baseUrl ?? `/models/${model.id}/`), ort as unknown as OrtApi);
       const source: ModelSource = {
         ...files,
         async createSession(component) {

@@ -5,8 +5,8 @@ import * as ort from 'onnxruntime-node';
 import { loadStableDiffusionModel, type StableDiffusionModel } from '../src/engine';
 import type { ModelComponent, ModelSession, ModelSource, SessionFeed, TensorData } from '../src/engine/runtime';
 import { isHostTensor } from '../src/engine/runtime';
-import { directoryModelSource } from '../src/node/directoryModelSource';
-import type { OrtApi } from '../src/ort/OrtModelSession';
+import { directoryModelSource } from '../src/runtime/directoryModelSource';
+import type { OrtApi } from '../src/runtime/OrtModelSession';
 import { TEST_MODELS_DIR } from './testModelsDir';
 
 export const MODELS_DIR = TEST_MODELS_DIR;

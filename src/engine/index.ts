@@ -16,6 +16,7 @@ export type { NoiseSource } from './random/NoiseSource';
 export { createGenerator, type NoiseDevice } from './random/createGenerator';
 
 export { loadStableDiffusionModel, type StableDiffusionModel, type BoundSession } from './model';
+export { bindTextEncoder, bindUnet, bindVaeDecoder, bindVaeEncoder } from './modelContract';
 export type {
   ModelComponent,
   ModelSession,

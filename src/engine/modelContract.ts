@@ -101,6 +101,20 @@ function batchLimit(port: Port): number {
 
 const FLOATS = ['float32', 'float16'] as const;
 
+/**
+ * An input the engine doesn't feed would make every run fail inside onnxruntime ("missing input"); say so when the
+ * graph is bound, naming it (e.g. LCM's "timestep_cond", SDXL's "text_embeds").
+ */
+function rejectUnknownInputs(component: ModelComponent, session: ModelSession, fed: readonly Port[]): void {
+  const unknown = session.inputs.filter((input) => !fed.some((port) => port.name === input.name));
+  if (unknown.length > 0) {
+    throw new ModelContractError(
+      `${component}: takes input${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)} that this engine does not feed; ` +
+        `it feeds ${fed.map((port) => `"${port.name}"`).join(', ')}`,
+    );
+  }
+}
+
 export function bindTextEncoder(session: ModelSession, maxLength: number): TextEncoderBinding {
   const ids = findInput('text_encoder', session, ['input_ids']);
   const idsType = requireType('text_encoder', ids, ['int32', 'int64'], 'input');
@@ -111,6 +125,7 @@ export function bindTextEncoder(session: ModelSession, maxLength: number): TextE
       `text_encoder: "input_ids" has a fixed sequence length of ${sequence}; the tokenizer produces ${maxLength}`,
     );
   }
+  rejectUnknownInputs('text_encoder', session, [ids]);
   const hidden = findOutput('text_encoder', session, ['last_hidden_state', 'text_embeds']);
   requireType('text_encoder', hidden, FLOATS, 'output');
   requireRank('text_encoder', hidden, [3], '[batch, sequence, hidden]');
@@ -137,6 +152,7 @@ export function bindUnet(session: ModelSession): UnetBinding {
   const hidden = findInput('unet', session, ['encoder_hidden_states']);
   const hiddenStatesType = requireType('unet', hidden, FLOATS, 'input');
   requireRank('unet', hidden, [3], '[batch, sequence, hidden]');
+  rejectUnknownInputs('unet', session, [sample, timestep, hidden]);
   const output = findOutput('unet', session, ['out_sample', 'noise_pred']);
   requireType('unet', output, FLOATS, 'output');
   return {
@@ -157,6 +173,7 @@ export function bindVaeDecoder(session: ModelSession): VaeDecoderBinding {
   const latent = findInput('vae_decoder', session, ['latent_sample']);
   const latentType = requireType('vae_decoder', latent, FLOATS, 'input');
   requireRank('vae_decoder', latent, [4], '[batch, 4, latent_height, latent_width]');
+  rejectUnknownInputs('vae_decoder', session, [latent]);
   const output = findOutput('vae_decoder', session, ['sample']);
   requireType('vae_decoder', output, FLOATS, 'output');
   return { latentName: latent.name, latentType, outputName: output.name, maxBatch: batchLimit(latent) };
@@ -166,6 +183,7 @@ export function bindVaeEncoder(session: ModelSession): VaeEncoderBinding {
   const image = findInput('vae_encoder', session, ['sample']);
   const imageType = requireType('vae_encoder', image, FLOATS, 'input');
   requireRank('vae_encoder', image, [4], '[batch, 3, height, width]');
+  rejectUnknownInputs('vae_encoder', session, [image]);
   const output = findOutput('vae_encoder', session, ['latent_sample', 'latent_parameters', 'latent_dist']);
   requireType('vae_encoder', output, FLOATS, 'output');
   return {

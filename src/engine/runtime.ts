@@ -1,5 +1,5 @@
 // The session interface the engine needs from an ONNX runtime. onnxruntime-web (worker) and onnxruntime-node
-// (tests, scripts) are wrapped into it by src/ort/OrtModelSession.ts; the engine itself never imports onnxruntime.
+// (tests, scripts) are wrapped into it by src/runtime/OrtModelSession.ts; the engine itself never imports onnxruntime.
 
 export type TensorElementType = 'float32' | 'float16' | 'int32' | 'int64';
 export type TensorData = Float32Array | Uint16Array | Int32Array | BigInt64Array;

@@ -7,7 +7,8 @@ import { loadStableDiffusionModel } from '../engine';
 import type { ModelComponent, ModelSession, ModelSource } from '../engine/runtime';
 import { chooseBackend, fp16UnsupportedError, usesFloat16, wasmThreads, type PlatformFacts } from './backendChoice';
 import type { LoadedModel, ModelLoader } from './EngineHost';
-import { httpModelSource } from './httpModelSource';
+import { httpModelSource } from '../runtime/httpModelSource';
+import { indexedDbModelSource } from '../runtime/indexedDbModelSource';
 import type { BackendInfo } from './protocol';
 
 const isolation = { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency };
@@ -99,7 +100,9 @@ export const webModelLoader: ModelLoader = {
   async load(ref, preference): Promise<LoadedModel> {
     const facts = await platformFacts();
     const backend = chooseBackend(preference, facts, ref.dtype);
-    const files = httpModelSource(ref.baseUrl, ort, sessionOptionsFor(backend));
+    const files = ref.baseUrl
+      ? httpModelSource(ref.baseUrl, ort, sessionOptionsFor(backend))
+      : await indexedDbModelSource(ref.id, ort, sessionOptionsFor(backend));
     const device = backend.kind === 'webgpu' ? deviceLossWatcher() : undefined;
     const source: ModelSource = {
       ...files,

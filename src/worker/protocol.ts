@@ -7,11 +7,14 @@ import type { RunPhase, RunTimings } from '../engine/pipelines/runContext';
 import type { GenerationMode, PredictionInput, ResolvedSettings } from '../predictions/PredictionInput';
 import type { ModelProfile } from '../predictions/modelSchemas';
 
-/** Where a model's files are served from (the built-in demo model lives under /models/<id>/). */
+/** Which model to run and where the worker reads its files. */
 export interface ModelRef {
   id: string;
-  /** URL of the model folder, ending in '/'. */
-  baseUrl: string;
+  /**
+   * URL of a model folder served over HTTP, ending in '/' (tests and tools). Without one, the model is read from
+   * the IndexedDB weight store, where the app keeps every downloaded or imported model (the demo included).
+   */
+  baseUrl?: string;
   profile?: ModelProfile;
   /**
    * The float type the graphs compute in, when the catalog knows it. 'float16' lets the worker pick WASM up front on
@@ -60,7 +63,9 @@ export interface SerializedError {
   name: string;
   /**
    * EngineError codes plus the worker's own: 'no_adapter', 'device_lost', 'out_of_memory', 'fp16_unsupported'
-   * (a float16 graph on a GPU without shader-f16), 'worker_crashed', 'unknown'.
+   * (a float16 graph on a GPU without shader-f16), 'worker_crashed', 'unknown'; and the weight store's:
+   * 'weights_missing' (not completely downloaded), 'weights_damaged' (a stored chunk failed its check on load; the
+   * file record lists it for the app to fetch again).
    */
   code: string;
   message: string;

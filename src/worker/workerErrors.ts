@@ -1,6 +1,7 @@
 // Failures the worker itself detects (no adapter, device lost, float16 on a GPU without shader-f16) and the one
 // function that turns any thrown value into the `{ name, code, message }` that crosses to the app.
 import { EngineError, ValidationError } from '../engine/errors';
+import { StoredWeightsError } from '../models/readStoredFile';
 import type { SerializedError } from './protocol';
 
 export type WorkerErrorCode = 'no_adapter' | 'device_lost' | 'out_of_memory' | 'fp16_unsupported' | 'worker_crashed';
@@ -37,7 +38,7 @@ export function serializeError(error: unknown): SerializedError {
   if (error instanceof ValidationError) {
     return { name: error.name, code: error.code, message: error.message, fieldErrors: error.errors };
   }
-  if (error instanceof EngineError || error instanceof WorkerError) {
+  if (error instanceof EngineError || error instanceof WorkerError || error instanceof StoredWeightsError) {
     return { name: error.name, code: error.code, message: error.message };
   }
   const name = error instanceof Error ? error.name : 'Error';

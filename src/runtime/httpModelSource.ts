@@ -3,7 +3,8 @@
 // are probed. The onnxruntime module is passed in, as in directoryModelSource, so Node tests can run it too.
 import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelComponent, ModelSource } from '../engine/runtime';
-import { wrapOrtSession, type OrtApi } from '../ort/OrtModelSession';
+import { EXTERNAL_DATA_NAMES, externalDataNames } from './componentFiles';
+import { wrapOrtSession, type OrtApi } from './OrtModelSession';
 
 interface ManifestFile {
   path: string;
@@ -11,8 +12,6 @@ interface ManifestFile {
   sha256?: string;
 }
 
-/** Names real exports give a graph's external weights, tried when there is no manifest to list them. */
-const EXTERNAL_DATA_NAMES = ['model.onnx_data', 'weights.pb'];
 
 export type SessionOptionsFor = (component: ModelComponent) => InferenceSession.SessionOptions;
 
@@ -58,17 +57,13 @@ export function httpModelSource(baseUrl: string, ort: OrtApi, sessionOptionsFor:
   }
 
   /** The component folder's external-data files, named as the graph refers to them (relative to the folder). */
-  async function externalDataNames(component: ModelComponent): Promise<string[]> {
+  async function weightFileNames(component: ModelComponent): Promise<string[]> {
     const files = await listedFiles();
     if (!files) {
       const found = await Promise.all(EXTERNAL_DATA_NAMES.map((name) => exists(`${component}/${name}`)));
       return EXTERNAL_DATA_NAMES.filter((_, i) => found[i]);
     }
-    const prefix = `${component}/`;
-    return [...files]
-      .filter((path) => path.startsWith(prefix) && !path.slice(prefix.length).includes('/'))
-      .map((path) => path.slice(prefix.length))
-      .filter((name) => name !== 'model.onnx' && !name.endsWith('.json'));
+    return externalDataNames(files, component);
   }
 
   return {
@@ -83,7 +78,7 @@ export function httpModelSource(baseUrl: string, ort: OrtApi, sessionOptionsFor:
     },
     hasComponent: (component) => exists(`${component}/model.onnx`),
     async createSession(component) {
-      const names = await externalDataNames(component);
+      const names = await weightFileNames(component);
       const [graph, ...weights] = await Promise.all([
         fetchBytes(`${component}/model.onnx`),
         ...names.map((name) => fetchBytes(`${component}/${name}`)),

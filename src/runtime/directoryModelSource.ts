@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelComponent, ModelSource } from '../engine/runtime';
-import { wrapOrtSession, type OrtApi } from '../ort/OrtModelSession';
+import { wrapOrtSession, type OrtApi } from './OrtModelSession';
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadStableDiffusionModel, textToImage } from '../engine';
-import type { OrtApi } from '../ort/OrtModelSession';
+import type { OrtApi } from './OrtModelSession';
 import { loadTinyModel, MODELS_DIR } from '../../test/tinyModel';
 import { httpModelSource } from './httpModelSource';
 
