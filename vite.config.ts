@@ -1,15 +1,54 @@
 // Vite configuration: React, cross-origin isolation headers (WASM threads need SharedArrayBuffer),
-// and onnxruntime-web kept out of dependency pre-bundling (pre-bundling it reloads the page on first use).
+// onnxruntime-web kept out of dependency pre-bundling (pre-bundling it reloads the page on first use), and the
+// installable app: web manifest plus a Workbox service worker that precaches the shell but never model weights.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const crossOriginIsolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+const pwa = VitePWA({
+  // The user decides when a new version takes over (src/ui/UpdatePrompt.tsx); src/main.tsx registers the worker.
+  registerType: 'prompt',
+  injectRegister: false,
+  devOptions: { enabled: false },
+  // The icons are in globPatterns already (the plugin adds the manifest itself): listing them again only duplicates.
+  includeManifestIcons: false,
+  manifest: {
+    id: './',
+    name: 'SD Studio',
+    short_name: 'SD Studio',
+    description: 'Stable Diffusion in the browser: text-to-image, image-to-image and inpainting on WebGPU or WASM.',
+    // The page background (--bg) while it starts, the header (--panel) for the window's title bar: src/ui/app.css.
+    background_color: '#14161a',
+    theme_color: '#1c1f25',
+    display: 'standalone',
+    start_url: './',
+    scope: './',
+    icons: [
+      { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+      { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  workbox: {
+    // The shell, including onnxruntime-web's wasm (27 MB, over Workbox's 2 MiB default), so the app starts offline.
+    globPatterns: ['**/*.{html,js,css,wasm,svg,png,ico}'],
+    maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+    // Model weights never go into the precache: the demo model (public/models/) and downloads live in IndexedDB.
+    globIgnores: ['**/node_modules/**', 'models/**', '**/*.onnx', '**/*.onnx_data', '**/*.pb'],
+    navigateFallback: 'index.html',
+    // Not the app's routes: model files opened directly, and the e2e harness page (built into dist-e2e only).
+    navigateFallbackDenylist: [/^\/models\//, /^\/e2e\//],
+    // No runtimeCaching: everything else, other origins (model downloads) included, goes to the network untouched.
+  },
+});
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pwa],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   optimizeDeps: {
