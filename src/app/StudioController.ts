@@ -2,7 +2,7 @@
 // It connects the store (UI state), a Generator (local worker or remote) and the history store; pixels and blobs
 // pass through here and never enter the store.
 import { fitWithin, type RgbaImage } from '../engine/image';
-import { ENGINE_MODE_SCHEMAS } from '../engine/pipelines/engineInput';
+import { engineSchema } from '../engine/pipelines/engineInput';
 import type { Generator, JobEvent, JobHandle, JobResult } from '../generators/Generator';
 import { encodePng, encodePredictionPng } from '../history/encodePng';
 import { HistoryStorageError, type HistoryImage, type HistoryRecord, type HistoryStore } from '../history/historyStore';
@@ -13,7 +13,8 @@ import { draftFieldErrors, draftToInput } from '../ui/forms/draftToInput';
 import { decodeImageFile, ImageDecodeError } from '../ui/images/decodeImageFile';
 import { forgetInputImage, inputImage, registerInputImage } from '../ui/images/inputImageRegistry';
 import { clearPreviewImage, setPreviewImage } from '../ui/images/previewImages';
-import type { ModelRef } from '../worker/protocol';
+import { selectedModel } from '../state/modelsSlice';
+import type { ModelRef, SerializedError } from '../worker/protocol';
 
 /** Blobs of results that could not be saved, so they can still be viewed and downloaded this session. */
 const unsavedBlobs = new Map<string, Blob[]>();
@@ -28,11 +29,16 @@ export class StudioController {
   /** The inpainting mask as the mask editor holds it (set by the editor's host component). */
   maskSource: (() => RgbaImage | null) | null = null;
 
+  /**
+   * @param model the model jobs run on now (the Models panel's choice)
+   * @param onJobError told of every failed job's error, e.g. so damaged stored weights get fetched again
+   */
   constructor(
     private readonly store: StudioStore,
     private readonly generator: Generator,
     private readonly history: HistoryStore,
-    readonly model: ModelRef,
+    private readonly model: () => ModelRef,
+    private readonly onJobError: (error: SerializedError) => void = () => undefined,
   ) {}
 
   async loadHistory(): Promise<void> {
@@ -53,11 +59,12 @@ export class StudioController {
     const draft = state.drafts[mode];
     const image = mode === 'text-to-image' ? undefined : inputImage(state.inputs[mode]?.id);
     const mask = mode === 'inpainting' ? (this.maskSource?.() ?? undefined) : undefined;
-    const errors = draftFieldErrors(mode, draft, state.seed, { image: Boolean(image), mask: Boolean(mask) });
+    const profile = selectedModel(state)?.profile;
+    const errors = draftFieldErrors(mode, draft, state.seed, { image: Boolean(image), mask: Boolean(mask) }, profile);
     if (mode === 'inpainting' && image && !mask) errors.mask = 'mask: paint the area to repaint on the image first';
     if (Object.keys(errors).length > 0) return { started: false, reason: Object.values(errors)[0] };
 
-    const input: PredictionInput<RgbaImage> = { ...draftToInput(mode, draft, state.seed), image, mask };
+    const input: PredictionInput<RgbaImage> = { ...draftToInput(mode, draft, state.seed, profile), image, mask };
     const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2 };
     // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
     let handle: JobHandle | undefined;
@@ -121,6 +128,7 @@ export class StudioController {
     state.removeJob(jobId);
     clearPreviewImage(jobId);
     const { prediction } = result;
+    if (result.error) this.onJobError(result.error);
     const seed = typeof prediction.input.seed === 'number' ? prediction.input.seed : undefined;
     // The seed is shown after every run; a locked seed stays as typed.
     if (seed !== undefined && !state.seed.locked) state.setSeed({ value: String(seed) });
@@ -129,7 +137,7 @@ export class StudioController {
     const outputs: HistoryImage[] = [];
     if (settings) {
       for (const image of result.images) {
-        const blob = await encodePredictionPng(image, { mode, settings, model: this.model.id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined });
+        const blob = await encodePredictionPng(image, { mode, settings, model: this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined });
         outputs.push({ blob, width: image.width, height: image.height });
       }
     }
@@ -186,7 +194,7 @@ export class StudioController {
     if (mode === 'inpainting') {
       // Inpainting generates at Width x Height: follow the image's aspect ratio (fitted into the model's limits,
       // in multiples of 64) so the image isn't distorted.
-      const { limits } = ENGINE_MODE_SCHEMAS.inpainting;
+      const { limits } = engineSchema('inpainting', selectedModel(state)?.profile);
       const size = fitWithin(image.width, image.height, Math.min(limits.width.max, limits.height.max), 64);
       state.updateDraft('inpainting', { width: String(size.width), height: String(size.height) });
     }

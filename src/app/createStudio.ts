@@ -1,31 +1,50 @@
-// Builds the studio at start-up: the store, the local generator on the built-in demo model, the history store,
-// and the controller that ties them; shows the backend as soon as the model is loaded.
+// Builds the studio at start-up: the store, the local generator, the weight store and the Models panel's
+// controller (which copies the demo model into the store on first use and loads the selected model), the history,
+// and the controller that ties them; shows the backend as soon as a model is loaded.
 import { LocalGenerator, LocalEngineError } from '../generators/LocalGenerator';
 import { HistoryStore } from '../history/historyStore';
+import { DEMO_MODEL_ID } from '../models/catalog';
+import { requestPersistentStorage } from '../models/storageSpace';
+import { WeightStore } from '../models/weightStore';
 import { useStudioStore } from '../state/store';
-import type { BackendPreference, ModelRef } from '../worker/protocol';
+import type { ModelRef } from '../worker/protocol';
+import { ModelsController } from './ModelsController';
 import { StudioController } from './StudioController';
 
-/** The built-in demo model, generated into public/models/ by `npm run models` and shipped with the app. */
-export const DEMO_MODEL: ModelRef = { id: 'tiny-sd', baseUrl: `${import.meta.env.BASE_URL}models/tiny-sd/` };
+export interface Studio {
+  controller: StudioController;
+  models: ModelsController;
+}
 
-export function createStudio(): StudioController {
+export function createStudio(): Studio {
   const store = useStudioStore;
-  const generator = new LocalGenerator({ model: DEMO_MODEL, backend: store.getState().backendPreference });
-  const controller = new StudioController(store, generator, new HistoryStore(), DEMO_MODEL);
-
+  const generator = new LocalGenerator({ model: { id: DEMO_MODEL_ID }, backend: store.getState().backendPreference });
   generator.onBackendChange((backend) => store.getState().setBackend(backend));
-  const load = (preference: BackendPreference) =>
-    generator.preload(DEMO_MODEL, preference).catch((error: unknown) => {
+
+  let loaded: ModelRef | undefined;
+  const activate = async (model: ModelRef) => {
+    loaded = model;
+    store.getState().fitDraftsToModel(model.profile);
+    try {
+      await generator.preload(model, store.getState().backendPreference);
+    } catch (error) {
       const message = error instanceof LocalEngineError ? error.message : String(error);
       store.getState().setBackend(null, message);
-    });
-  void load(store.getState().backendPreference);
-  store.subscribe((state, previous) => {
-    if (state.backendPreference !== previous.backendPreference) void load(state.backendPreference);
+      // The caller repairs damaged weights; other failures stay in the badge.
+      if (error instanceof LocalEngineError && error.code.startsWith('weights_')) throw error;
+    }
+  };
+  const models = new ModelsController({ store, weights: new WeightStore(), activate });
+  const controller = new StudioController(store, generator, new HistoryStore(), () => loaded ?? models.modelRef(), (error) => {
+    if (error.code === 'weights_damaged') void models.repair(store.getState().selectedModelId);
   });
+
+  store.subscribe((state, previous) => {
+    if (state.backendPreference !== previous.backendPreference && loaded) void activate(loaded).catch(() => undefined);
+  });
+  void models.init().catch((error: unknown) => store.getState().setBackend(null, `The models could not be read: ${(error as Error).message}`));
   void controller.loadHistory();
-  // Ask the browser not to evict the history and model data under storage pressure (it may say no; that's fine).
-  void navigator.storage?.persist?.().catch(() => false);
-  return controller;
+  // Ask the browser not to evict stored models and the history under storage pressure (it may say no; that's fine).
+  void requestPersistentStorage().then(() => models.refreshStorage());
+  return { controller, models };
 }

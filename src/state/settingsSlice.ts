@@ -2,8 +2,10 @@
 // number is not lost), the seed and its lock, and app-wide options. Persisted, so settings survive a reload.
 import type { StateCreator } from 'zustand';
 import type { NoiseDevice } from '../engine/random/createGenerator';
-import { ENGINE_MODE_SCHEMAS } from '../engine/pipelines/engineInput';
-import type { GenerationMode, PredictionInput } from '../predictions/PredictionInput';
+import { ENGINE_MODE_SCHEMAS, engineSchema } from '../engine/pipelines/engineInput';
+import { GENERATION_MODES, type GenerationMode, type PredictionInput } from '../predictions/PredictionInput';
+import type { ModelProfile } from '../predictions/modelSchemas';
+import { checkNumber } from '../predictions/validateInput';
 import type { BackendPreference } from '../worker/protocol';
 import type { StudioState } from './store';
 
@@ -38,12 +40,17 @@ export interface SettingsSlice {
   setNoiseDevice(device: NoiseDevice): void;
   setMaskBlur(radius: number): void;
   setBackendPreference(preference: BackendPreference): void;
+  /**
+   * Another model runs now: every field its limits no longer allow (SD-Turbo's 1–4 steps after 50) takes the
+   * model's default; fields still valid keep what the user typed.
+   */
+  fitDraftsToModel(profile: ModelProfile | undefined): void;
   /** Reuse a prediction's parameters: fills the mode's draft and locks its seed. */
   applyParameters(mode: GenerationMode, input: PredictionInput<unknown>): void;
 }
 
-export function defaultDraft(mode: GenerationMode): ModeDraft {
-  const { defaults } = ENGINE_MODE_SCHEMAS[mode];
+export function defaultDraft(mode: GenerationMode, profile?: ModelProfile): ModeDraft {
+  const { defaults } = engineSchema(mode, profile);
   return {
     prompt: '',
     negative_prompt: '',
@@ -75,6 +82,21 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   setNoiseDevice: (noiseDevice) => set({ noiseDevice }),
   setMaskBlur: (maskBlur) => set({ maskBlur }),
   setBackendPreference: (backendPreference) => set({ backendPreference }),
+  fitDraftsToModel: (profile) =>
+    set((state) => {
+      const drafts = { ...state.drafts };
+      for (const mode of GENERATION_MODES) {
+        const schema = engineSchema(mode, profile);
+        const defaults = defaultDraft(mode, profile);
+        const draft = { ...drafts[mode] };
+        for (const field of DRAFT_NUMBER_FIELDS) {
+          if (schema.fields.includes(field) && checkNumber(field, Number(draft[field]), schema.limits[field]) !== null) draft[field] = defaults[field];
+        }
+        if (!schema.schedulers.includes(draft.scheduler)) draft.scheduler = defaults.scheduler;
+        drafts[mode] = draft;
+      }
+      return { drafts };
+    }),
   applyParameters: (mode, input) =>
     set((state) => {
       const draft = { ...state.drafts[mode] };

@@ -5,9 +5,10 @@ import { persist } from 'zustand/middleware';
 import { createHistorySlice, type HistorySlice } from './historySlice';
 import { createInputsSlice, type InputsSlice } from './inputsSlice';
 import { createJobsSlice, type JobsSlice } from './jobsSlice';
+import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 
-export type StudioState = SettingsSlice & JobsSlice & InputsSlice & HistorySlice;
+export type StudioState = SettingsSlice & JobsSlice & InputsSlice & HistorySlice & ModelsSlice;
 
 export const SETTINGS_STORAGE_KEY = 'sd-studio-settings';
 
@@ -18,6 +19,7 @@ export const useStudioStore = create<StudioState>()(
       ...createJobsSlice(...args),
       ...createInputsSlice(...args),
       ...createHistorySlice(...args),
+      ...createModelsSlice(...args),
     }),
     {
       name: SETTINGS_STORAGE_KEY,
@@ -29,6 +31,7 @@ export const useStudioStore = create<StudioState>()(
         noiseDevice: state.noiseDevice,
         maskBlur: state.maskBlur,
         backendPreference: state.backendPreference,
+        selectedModelId: state.selectedModelId,
       }),
       // Drafts saved by an older version may lack fields added since: keep the defaults for those.
       merge: (persisted, current) => {

@@ -1,19 +1,30 @@
 // The studio's layout: mode tabs and the active mode's form on the left; the inpainting workspace, progress and
 // results on the right. App-wide keys: Ctrl/Cmd+Enter generates; pasting an image loads it as the input image.
 import { useEffect } from 'react';
+import { GENERATION_MODES } from '../predictions/PredictionInput';
+import { selectedModel } from '../state/modelsSlice';
 import { useStudioStore } from '../state/store';
 import { BackendBadge } from './BackendBadge';
 import { GenerationForm } from './GenerationForm';
 import { firstFile } from './images/decodeImageFile';
 import { InpaintWorkspace } from './InpaintWorkspace';
+import { droppedDirectory, folderFromEntry } from './models/folderFiles';
+import { ModelPicker } from './models/ModelPicker';
+import { ModelsPanel } from './models/ModelsPanel';
 import { ModeTabs, panelId, tabId } from './ModeTabs';
 import { ProgressPanel } from './ProgressPanel';
 import { ResultsGallery } from './ResultsGallery';
-import { useStudio } from './StudioContext';
+import { useModels, useStudio } from './StudioContext';
+import { UpdatePrompt } from './UpdatePrompt';
 
 export function App() {
   const controller = useStudio();
-  const activeMode = useStudioStore((s) => s.activeMode);
+  const models = useModels();
+  const storedActiveMode = useStudioStore((s) => s.activeMode);
+  const modelModes = useStudioStore((s) => selectedModel(s)?.modes);
+  const modes = modelModes && modelModes.length > 0 ? modelModes : GENERATION_MODES;
+  // The tabs show what the selected model can do; a mode it can't do falls back to its first.
+  const activeMode = modes.includes(storedActiveMode) ? storedActiveMode : modes[0];
   const backend = useStudioStore((s) => s.backend);
   const backendError = useStudioStore((s) => s.backendError);
   const jobs = useStudioStore((s) => s.jobs);
@@ -37,26 +48,43 @@ export function App() {
       event.preventDefault();
       void controller.loadInput(mode, file);
     };
+    // A model folder dropped anywhere on the page is imported; other drops are left to their drop zones.
+    const onDragOver = (event: DragEvent) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    const onDrop = (event: DragEvent) => {
+      const directory = droppedDirectory(event.dataTransfer);
+      if (!directory) return;
+      event.preventDefault();
+      void folderFromEntry(directory).then((folder) => models.importFolder(folder.name, folder.entries));
+    };
     window.addEventListener('keydown', onKeyDown);
     window.addEventListener('paste', onPaste);
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
     return () => {
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('paste', onPaste);
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
     };
-  }, [controller]);
+  }, [controller, models]);
 
   return (
     <div className="studio">
       <header className="studio-header">
         <h1>SD Studio</h1>
+        <UpdatePrompt />
         <BackendBadge backend={backend} error={backendError} />
       </header>
       <main className="studio-main">
         <section className="studio-controls" aria-label="Generation settings">
-          <ModeTabs active={activeMode} onSelect={setActiveMode} />
+          <ModelPicker />
+          <ModeTabs active={activeMode} modes={modes} onSelect={setActiveMode} />
           <div role="tabpanel" id={panelId(activeMode)} aria-labelledby={tabId(activeMode)} className="mode-panel">
             <GenerationForm key={activeMode} mode={activeMode} />
           </div>
+          <ModelsPanel />
         </section>
         <section className="studio-output" aria-label="Output">
           {activeMode === 'inpainting' && <InpaintWorkspace />}

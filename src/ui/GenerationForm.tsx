@@ -2,7 +2,8 @@
 // Errors come from the shared validation module and show next to their fields; nothing runs while any remains.
 import { useMemo, useState, type FormEvent } from 'react';
 import { imageToImageSize } from '../engine/pipelines/imageToImage';
-import { ENGINE_MODE_SCHEMAS } from '../engine/pipelines/engineInput';
+import { engineSchema } from '../engine/pipelines/engineInput';
+import { selectedModel } from '../state/modelsSlice';
 import type { GenerationMode } from '../predictions/PredictionInput';
 import { useStudioStore } from '../state/store';
 import type { BackendPreference } from '../worker/protocol';
@@ -26,14 +27,15 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
   const inputMeta = useStudioStore((s) => (mode === 'text-to-image' ? null : s.inputs[mode]));
   const inputError = useStudioStore((s) => (mode === 'image-to-image' ? s.inputErrors[mode] : null));
   const { updateDraft, setSeed, setNoiseDevice, setBackendPreference } = useStudioStore.getState();
+  const profile = useStudioStore((s) => selectedModel(s)?.profile);
   const [attempted, setAttempted] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   const errors = useMemo(() => {
-    const all = draftFieldErrors(mode, draft, seed, { image: Boolean(inputMeta), mask: true });
+    const all = draftFieldErrors(mode, draft, seed, { image: Boolean(inputMeta), mask: true }, profile);
     if (!attempted) for (const field of PRESENCE_FIELDS) delete all[field];
     return all;
-  }, [mode, draft, seed, inputMeta, attempted]);
+  }, [mode, draft, seed, inputMeta, attempted, profile]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -42,7 +44,7 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
     setNotice(outcome.started ? null : (outcome.reason ?? null));
   };
 
-  const maxSide = ENGINE_MODE_SCHEMAS['image-to-image'].limits.width.max;
+  const maxSide = engineSchema('image-to-image', profile).limits.width.max;
   const img2imgSize = mode === 'image-to-image' && inputMeta ? imageToImageSize(inputMeta, maxSide) : null;
 
   return (

@@ -1,7 +1,6 @@
 // The inpainting tab's workspace: the input image (picked, dropped or pasted) with the mask editor over it. The
 // editor's controller lives at module scope so the painted mask survives switching tabs.
 import { useEffect } from 'react';
-import { ENGINE_MODE_SCHEMAS } from '../engine/pipelines/engineInput';
 import { useStudioStore } from '../state/store';
 import { ImageInput } from './ImageInput';
 import { inputImage } from './images/inputImageRegistry';
@@ -13,8 +12,9 @@ const maskEditor = new MaskEditorController();
 
 /** "Resized to 512×512" when the Width/Height fields differ from the image's size. */
 function sizeNote(image: { width: number; height: number }, width: string, height: string): string {
-  const w = Number(width) || ENGINE_MODE_SCHEMAS.inpainting.defaults.width;
-  const h = Number(height) || ENGINE_MODE_SCHEMAS.inpainting.defaults.height;
+  const w = Number(width);
+  const h = Number(height);
+  if (!w || !h) return 'Set Width and Height to generate at a size of your choice.';
   if (w === image.width && h === image.height) return `Generated at ${w}×${h}, the image's own size.`;
   return `Image and mask are resized to ${w}×${h} (the Width and Height fields); outside the mask the result keeps the resized image.`;
 }

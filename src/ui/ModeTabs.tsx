@@ -1,4 +1,5 @@
-// The three modes as an ARIA tab list (arrow keys move between tabs, as the WAI-ARIA tabs pattern specifies).
+// The modes the selected model can do, as an ARIA tab list (arrow keys move between tabs, as the WAI-ARIA tabs
+// pattern specifies).
 import type { KeyboardEvent } from 'react';
 import { GENERATION_MODES, type GenerationMode } from '../predictions/PredictionInput';
 
@@ -13,22 +14,25 @@ export const panelId = (mode: GenerationMode) => `panel-${mode}`;
 
 interface ModeTabsProps {
   active: GenerationMode;
+  /** The modes to offer, in GENERATION_MODES order. */
+  modes?: readonly GenerationMode[];
   onSelect(mode: GenerationMode): void;
 }
 
-export function ModeTabs({ active, onSelect }: ModeTabsProps) {
+export function ModeTabs({ active, modes = GENERATION_MODES, onSelect }: ModeTabsProps) {
+  const shown = GENERATION_MODES.filter((mode) => modes.includes(mode));
   const onKeyDown = (event: KeyboardEvent) => {
-    const index = GENERATION_MODES.indexOf(active);
+    const index = shown.indexOf(active);
     const next = event.key === 'ArrowRight' ? index + 1 : event.key === 'ArrowLeft' ? index - 1 : null;
     if (next === null) return;
     event.preventDefault();
-    const mode = GENERATION_MODES[(next + GENERATION_MODES.length) % GENERATION_MODES.length];
+    const mode = shown[(next + shown.length) % shown.length];
     onSelect(mode);
     document.getElementById(tabId(mode))?.focus();
   };
   return (
     <div role="tablist" aria-label="Mode" className="mode-tabs" onKeyDown={onKeyDown}>
-      {GENERATION_MODES.map((mode) => (
+      {shown.map((mode) => (
         <button
           key={mode}
           id={tabId(mode)}

@@ -1,5 +1,7 @@
 // The numeric parameters a mode accepts, with their limits as hints and their validation messages.
-import { ENGINE_MODE_SCHEMAS } from '../../engine/pipelines/engineInput';
+import { engineSchema } from '../../engine/pipelines/engineInput';
+import { selectedModel } from '../../state/modelsSlice';
+import { useStudioStore } from '../../state/store';
 import type { GenerationMode } from '../../predictions/PredictionInput';
 import type { DraftNumberField, ModeDraft } from '../../state/settingsSlice';
 import { NumberField } from './Field';
@@ -25,11 +27,13 @@ interface ParameterFieldsProps {
 }
 
 export function ParameterFields({ mode, draft, errors, onChange }: ParameterFieldsProps) {
-  const schema = ENGINE_MODE_SCHEMAS[mode];
+  // The limits follow the model that runs (SD-Turbo: 512², 1–4 steps).
+  const profile = useStudioStore((s) => selectedModel(s)?.profile);
+  const schema = engineSchema(mode, profile);
   const fields = ORDER.filter((field) => schema.fields.includes(field));
   return (
     <div className="parameter-fields">
-      <SchedulerField value={draft.scheduler} error={errors.scheduler} onChange={(scheduler) => onChange({ scheduler })} />
+      <SchedulerField value={draft.scheduler} allowed={profile?.schedulers} error={errors.scheduler} onChange={(scheduler) => onChange({ scheduler })} />
       <div className="parameter-grid">
         {fields.map((field) => {
           const limit = schema.limits[field];

@@ -8,24 +8,27 @@ const OTHER_SCHEDULERS = DIFFUSERS_SCHEDULER_NAMES.filter((name) => !SHOWN_BY_RE
 
 interface SchedulerFieldProps {
   value: string;
+  /** The model's own list, when it narrows the engine's. */
+  allowed?: readonly string[];
   onChange(value: string): void;
   error?: string;
 }
 
-export function SchedulerField({ value, onChange, error }: SchedulerFieldProps) {
+export function SchedulerField({ value, allowed, onChange, error }: SchedulerFieldProps) {
+  const shown = (names: readonly string[]) => (allowed ? names.filter((name) => allowed.includes(name)) : names);
   return (
     <Field label="Scheduler" error={error}>
       {({ id, describedBy, invalid }) => (
         <select id={id} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)}>
           <optgroup label="Replicate schedulers">
-            {REPLICATE_SCHEDULER_NAMES.map((name) => (
+            {shown(REPLICATE_SCHEDULER_NAMES).map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>
             ))}
           </optgroup>
           <optgroup label="More diffusers schedulers">
-            {OTHER_SCHEDULERS.map((name) => (
+            {shown(OTHER_SCHEDULERS).map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>

@@ -1,7 +1,8 @@
 // Turns what the user typed (a mode's draft and the seed setting) into a PredictionInput, and checks it with the
 // same validation module the engine and the remote clients use, so the form shows the engine's exact messages.
-import { ENGINE_MODE_SCHEMAS } from '../../engine/pipelines/engineInput';
+import { engineSchema } from '../../engine/pipelines/engineInput';
 import type { GenerationMode, PredictionInput } from '../../predictions/PredictionInput';
+import type { ModelProfile } from '../../predictions/modelSchemas';
 import { validateInput } from '../../predictions/validateInput';
 import { DRAFT_NUMBER_FIELDS, type ModeDraft, type SeedSetting } from '../../state/settingsSlice';
 
@@ -14,8 +15,8 @@ function parseNumber(text: string): number | string | undefined {
 }
 
 /** The prediction input a draft describes (without images, which the caller adds). */
-export function draftToInput(mode: GenerationMode, draft: ModeDraft, seed: SeedSetting): PredictionInput<never> {
-  const schema = ENGINE_MODE_SCHEMAS[mode];
+export function draftToInput(mode: GenerationMode, draft: ModeDraft, seed: SeedSetting, profile?: ModelProfile): PredictionInput<never> {
+  const schema = engineSchema(mode, profile);
   const input: Record<string, unknown> = { prompt: draft.prompt, scheduler: draft.scheduler };
   if (draft.negative_prompt.trim() !== '') input.negative_prompt = draft.negative_prompt;
   for (const field of DRAFT_NUMBER_FIELDS) {
@@ -38,11 +39,17 @@ export type FieldErrors = Partial<Record<string, string>>;
  * Field errors for a draft, keyed by field. Images are checked only for presence here (the pixels are decoded
  * already when present); the engine checks them again.
  */
-export function draftFieldErrors(mode: GenerationMode, draft: ModeDraft, seed: SeedSetting, images: { image?: boolean; mask?: boolean }): FieldErrors {
-  const input: Record<string, unknown> = { ...draftToInput(mode, draft, seed) };
+export function draftFieldErrors(
+  mode: GenerationMode,
+  draft: ModeDraft,
+  seed: SeedSetting,
+  images: { image?: boolean; mask?: boolean },
+  profile?: ModelProfile,
+): FieldErrors {
+  const input: Record<string, unknown> = { ...draftToInput(mode, draft, seed, profile) };
   if (images.image) input.image = true;
   if (images.mask) input.mask = true;
-  const result = validateInput(input, ENGINE_MODE_SCHEMAS[mode], () => ({ image: true }));
+  const result = validateInput(input, engineSchema(mode, profile), () => ({ image: true }));
   const errors: FieldErrors = {};
   if (!result.ok) for (const error of result.errors) errors[error.field] ??= error.message;
   return errors;
