@@ -154,6 +154,11 @@ export async function downloadFile(url: string, writer: StoredFileWriter, option
 
 /** Bytes read off the connection but not yet handed to the writer, at most (a bound on memory while IndexedDB writes). */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+/**
+ * On a slow connection 4 MiB takes long to arrive: store what has arrived at least this often too, so a reload or
+ * a crash (which leave no chance to store anything) loses at most these seconds of transfer.
+ */
+export const FLUSH_EVERY_MS = 2000;
 
 /**
  * Pumps the body into the writer. Reading goes on while the store writes: a stream that errors (a cut connection)
@@ -164,6 +169,8 @@ async function receiveBody(body: ReadableStream<Uint8Array>, writer: StoredFileW
   let writing: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | undefined;
   let queued = 0;
+  let lastFlush = performance.now();
+  let stored = writer.storedBytes;
   try {
     for (;;) {
       if (failure) throw failure.error;
@@ -184,6 +191,11 @@ async function receiveBody(body: ReadableStream<Uint8Array>, writer: StoredFileW
       writing = writing.then(async () => {
         await writer.append(value);
         queued -= value.length;
+        if (writer.storedBytes === stored && writer.receivedBytes > stored && performance.now() - lastFlush > FLUSH_EVERY_MS) await writer.flush();
+        if (writer.storedBytes !== stored) {
+          stored = writer.storedBytes;
+          lastFlush = performance.now();
+        }
         options.onBytes(value.length);
       });
       writing.catch((error: unknown) => (failure ??= { error }));

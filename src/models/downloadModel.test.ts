@@ -172,3 +172,19 @@ describe('downloadModel', () => {
     expect(unetRequests()[0].range).toMatch(/^bytes=\d+-$/);
   });
 });
+
+describe('downloadModel on a slow connection', () => {
+  it('stores what arrived every couple of seconds, not only every chunk', async () => {
+    const store = freshWeightStore();
+    server.setFault('/m/unet/model.onnx', { bytesPerSecond: 60_000 });
+    const controller = new AbortController();
+    const running = downloadModel(store, manifest(), { signal: controller.signal, sleep: instant }); // 4 MiB chunks
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const record = (await store.getFile('m', 'unet/model.onnx'))!;
+    controller.abort(new Error('stop'));
+    await running.catch(() => undefined);
+    // About 2 s of a 60 kB/s transfer was stored although no 4 MiB chunk filled up.
+    expect(record.chunks.length).toBeGreaterThan(0);
+    expect(record.chunks[0].size).toBeLessThan(300_000);
+  });
+});
