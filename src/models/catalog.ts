@@ -227,7 +227,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     id: 'taesd-decoder',
     name: 'TAESD decoder',
-    description: 'Ollin Boer Bohan\'s tiny approximate VAE decoder (1.2 M parameters): a small fraction of the full VAE decoder\'s ~2.5 TFLOP per 512² image, at slightly lower quality.',
+    description: 'Ollin Boer Bohan\'s tiny approximate VAE decoder (1.2 M parameters): a small fraction of the full VAE decoder\'s ~2.5 TFLOP per 512² image, at slightly lower quality. It can be stored now; the engine does not use it as a decoder yet.',
     kind: 'decoder',
     modes: [],
     location: hub('deinferno/taesd-onnx', 'main'),

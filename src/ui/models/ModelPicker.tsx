@@ -6,6 +6,7 @@ export function ModelPicker() {
   const models = useModels();
   const all = useStudioStore((s) => s.models);
   const selectedId = useStudioStore((s) => s.selectedModelId);
+  const selected = all.find((model) => model.id === selectedId);
   const runnable = all.filter((model) => model.kind === 'pipeline' && (model.status === 'ready' || model.id === selectedId));
   return (
     <div className="model-picker field">
@@ -17,6 +18,12 @@ export function ModelPicker() {
           </option>
         ))}
       </select>
+      {selected?.demo && (
+        <p className="field-hint demo-note">
+          The demo model has random weights: every picture is coloured noise. Download a real model in the Models panel
+          below.
+        </p>
+      )}
     </div>
   );
 }
