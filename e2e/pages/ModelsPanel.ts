@@ -40,67 +40,47 @@ export class ModelsPanel {
 
   /** A file's record in the weight store, read straight from IndexedDB. */
   storedFile(modelId: string, path: string): Promise<StoredFileInfo | undefined> {
-    return this.page.evaluate(
-      ({ db, store, key }) =>
-        new Promise<StoredFileInfo | undefined>((resolve, reject) => {
-          const open = indexedDB.open(db);
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const request = open.result.transaction(store).objectStore(store).get(key);
-            request.onsuccess = () => {
-              open.result.close();
-              resolve(request.result as StoredFileInfo | undefined);
-            };
-            request.onerror = () => reject(request.error);
-          };
-        }),
-      { db: DB, store: STORE, key: ['file', modelId, path] },
-    );
+    return this.inWeightStore('get', ['file', modelId, path]) as Promise<StoredFileInfo | undefined>;
   }
 
-  /** Every key the weight store holds for a model (records and chunks). */
-  storedKeys(modelId: string): Promise<number> {
-    return this.page.evaluate(
-      ({ db, store, id }) =>
-        new Promise<number>((resolve, reject) => {
-          const open = indexedDB.open(db);
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction(store).objectStore(store).getAllKeys();
-            all.onsuccess = () => {
-              open.result.close();
-              resolve((all.result as unknown[][]).filter((key) => key[1] === id).length);
-            };
-          };
-        }),
-      { db: DB, store: STORE, id: modelId },
-    );
+  /** How many keys the weight store holds for a model (its records and chunks). */
+  async storedKeys(modelId: string): Promise<number> {
+    const keys = (await this.inWeightStore('keys')) as unknown[][];
+    return keys.filter((key) => key[1] === modelId).length;
   }
 
   /** Overwrites a stored chunk with other bytes of the same size, as disk corruption would. */
-  corruptChunk(modelId: string, path: string, index: number): Promise<void> {
+  async corruptChunk(modelId: string, path: string, index: number): Promise<void> {
+    await this.inWeightStore('corrupt', ['chunk', modelId, path, index]);
+  }
+
+  /** One request on the weight store's database, run in the page with the raw IndexedDB API. */
+  private inWeightStore(action: 'get' | 'keys' | 'corrupt', key?: Array<string | number>): Promise<unknown> {
     return this.page.evaluate(
-      ({ db, store, key }) =>
-        new Promise<void>((resolve, reject) => {
+      ({ db, store, action, key }) =>
+        new Promise<unknown>((resolve, reject) => {
           const open = indexedDB.open(db);
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
-            const transaction = open.result.transaction(store, 'readwrite');
-            const objects = transaction.objectStore(store);
-            const read = objects.get(key);
-            read.onsuccess = async () => {
-              const bytes = new Uint8Array(await (read.result as Blob).arrayBuffer());
+            const database = open.result;
+            const done = (value: unknown) => {
+              database.close();
+              resolve(value);
+            };
+            const objects = (mode: IDBTransactionMode) => database.transaction(store, mode).objectStore(store);
+            const request = action === 'keys' ? objects('readonly').getAllKeys() : objects('readonly').get(key as IDBValidKey);
+            request.onerror = () => reject(request.error);
+            request.onsuccess = async () => {
+              if (action !== 'corrupt') return done(request.result);
+              const bytes = new Uint8Array(await (request.result as Blob).arrayBuffer());
               for (let i = 0; i < bytes.length; i += 97) bytes[i] ^= 0x5a;
-              const write = open.result.transaction(store, 'readwrite').objectStore(store).put(new Blob([bytes]), key);
-              write.onsuccess = () => {
-                open.result.close();
-                resolve();
-              };
+              const write = objects('readwrite').put(new Blob([bytes]), key as IDBValidKey);
               write.onerror = () => reject(write.error);
+              write.onsuccess = () => done(undefined);
             };
           };
         }),
-      { db: DB, store: STORE, key: ['chunk', modelId, path, index] },
+      { db: DB, store: STORE, action, key },
     );
   }
 

@@ -3,6 +3,7 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { NoiseDevice } from '../engine/random/createGenerator';
 import type { GenerationMode, Prediction } from '../predictions/PredictionInput';
+import { writeAtomically } from '../storage/writeAtomically';
 import { toHistoryStorageError } from './HistoryStorageError';
 
 export { HistoryStorageError, type HistoryStorageErrorCode } from './HistoryStorageError';
@@ -99,14 +100,6 @@ function toRecord(entry: HistoryEntry, savedAt: string): HistoryRecord {
   return record;
 }
 
-/** Settles when the transaction commits; rejects with its error when it aborts (a quota failure aborts at commit). */
-function committed(transaction: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    transaction.addEventListener('complete', () => resolve());
-    transaction.addEventListener('abort', () => reject(transaction.error ?? new DOMException('The transaction was aborted.', 'AbortError')));
-  });
-}
-
 /** Newest first by `created_at` (falling back to when it was saved); ids break ties so the order is stable. */
 function newestFirst(a: HistoryRecord, b: HistoryRecord): number {
   const time = (record: HistoryRecord) => Date.parse(record.prediction.created_at) || Date.parse(record.savedAt) || 0;
@@ -128,19 +121,10 @@ export class HistoryStore {
     if (entry.inputMask) blobs.push([inputKey(id, 'mask'), entry.inputMask.blob]);
     const neededBytes = record.bytes + JSON.stringify(record).length;
     try {
-      await this.store('readwrite', (objectStore) => {
-        const done = committed(objectStore.transaction);
-        try {
-          objectStore.delete(blobsOf(id)); // a replaced prediction may have had more outputs
-          for (const [key, blob] of blobs) objectStore.put(blob, key);
-          objectStore.put(record, recordKey(id));
-        } catch (error) {
-          // A put that throws (e.g. DataCloneError) would otherwise let the earlier puts commit.
-          done.catch(() => undefined);
-          objectStore.transaction.abort();
-          throw error;
-        }
-        return done;
+      await writeAtomically(this.store, (objectStore) => {
+        objectStore.delete(blobsOf(id)); // a replaced prediction may have had more outputs
+        for (const [key, blob] of blobs) objectStore.put(blob, key);
+        objectStore.put(record, recordKey(id));
       });
     } catch (error) {
       throw toHistoryStorageError(error, 'save this prediction', neededBytes);
@@ -172,10 +156,9 @@ export class HistoryStore {
   /** Removes a prediction's record and blobs together; deleting an unknown id does nothing. */
   async delete(id: string): Promise<void> {
     try {
-      await this.store('readwrite', (objectStore) => {
+      await writeAtomically(this.store, (objectStore) => {
         objectStore.delete(recordKey(id));
         objectStore.delete(blobsOf(id));
-        return committed(objectStore.transaction);
       });
     } catch (error) {
       throw toHistoryStorageError(error, 'delete this prediction');

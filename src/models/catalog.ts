@@ -64,6 +64,19 @@ const SD15_PNDM = {
   trained_betas: null,
 };
 
+/**
+ * Files runwayml's SD 1.5 and SD 1.5 Inpainting onnx branches share byte for byte (the same LFS SHA-256s): the text
+ * encoder, the VAE and the tokenizer's vocabulary.
+ */
+const SD15_SHARED_FILES: CatalogFile[] = [
+  { path: 'text_encoder/model.onnx', size: 492_394_398, sha256: '7bb471d9a2693995e994ade398b8d6e118c6754535233228523665e619c6cdc5' },
+  { path: 'tokenizer/merges.txt', size: 524_619, sha256: '9fd691f7c8039210e0fced15865466c65820d09b63988b0174bfe25de299051a' },
+  { path: 'tokenizer/special_tokens_map.json', size: 472, sha256: 'c4864a9376a8401918425bed71fc14fc0e81f9b59ec45c1cf96cccb2df508eac' },
+  { path: 'tokenizer/vocab.json', size: 1_059_962, sha256: 'e089ad92ba36837a0d31433e555c8f45fe601ab5c221d4f607ded32d9f7a4349' },
+  { path: 'vae_decoder/model.onnx', size: 198_021_963, sha256: '500050d2dbd88e78f073d0a5bbd8100117886b1e2a7b160c29d373cd60fd08ce' },
+  { path: 'vae_encoder/model.onnx', size: 136_709_494, sha256: '55f84641e6266f860391ceb11787585f5778335b9f8b63eb28658e54f4e194d1' },
+];
+
 const OPENRAIL_M = { name: 'CreativeML Open RAIL-M', url: 'https://huggingface.co/spaces/CompVis/stable-diffusion-license' };
 
 export const DEMO_MODEL_ID = 'tiny-sd';
@@ -144,15 +157,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     files: [
       { path: 'model_index.json', size: 599, sha256: '1eaa9ba8c48693b83fb22d75b461ec01b9798112debf308d6788faea37a15766' },
       { path: 'scheduler/scheduler_config.json', size: 284, sha256: '58cb148181549cdb417a6bd6b650f2967e57975c271169f10d7208b6f6510bd8' },
-      { path: 'text_encoder/model.onnx', size: 492_394_398, sha256: '7bb471d9a2693995e994ade398b8d6e118c6754535233228523665e619c6cdc5' },
-      { path: 'tokenizer/merges.txt', size: 524_619, sha256: '9fd691f7c8039210e0fced15865466c65820d09b63988b0174bfe25de299051a' },
-      { path: 'tokenizer/special_tokens_map.json', size: 472, sha256: 'c4864a9376a8401918425bed71fc14fc0e81f9b59ec45c1cf96cccb2df508eac' },
+      ...SD15_SHARED_FILES,
       { path: 'tokenizer/tokenizer_config.json', size: 933, sha256: '6c28932cacb1059909fbc0677c593986fa960022e500eaeb3c27355336555ef1' },
-      { path: 'tokenizer/vocab.json', size: 1_059_962, sha256: 'e089ad92ba36837a0d31433e555c8f45fe601ab5c221d4f607ded32d9f7a4349' },
       { path: 'unet/model.onnx', size: 775_566, sha256: '0407225aa6d5fda3754fcbc807938639449b982e98a5dc33d2c9c562fbd282c4' },
       { path: 'unet/weights.pb', size: 3_438_083_840, sha256: '339a499d1a3191b5879410ee7171c42ac15a3e116a570a95c3c93087e907de9d' },
-      { path: 'vae_decoder/model.onnx', size: 198_021_963, sha256: '500050d2dbd88e78f073d0a5bbd8100117886b1e2a7b160c29d373cd60fd08ce' },
-      { path: 'vae_encoder/model.onnx', size: 136_709_494, sha256: '55f84641e6266f860391ceb11787585f5778335b9f8b63eb28658e54f4e194d1' },
     ],
     approxBytes: 4_267_572_130,
     largestFileBytes: 3_438_083_840,
@@ -178,15 +186,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     files: [
       { path: 'model_index.json', size: 604, sha256: '82202bb9831d328b6a85593cd332eab966b7414e02c066cf6895e254da6868ce' },
       { path: 'scheduler/scheduler_config.json', size: 235, sha256: '1fd391d7831a36a519eba4ff577c4a2697d054db70ac1b503513c7e53bbd7eda' },
-      { path: 'text_encoder/model.onnx', size: 492_394_398, sha256: '7bb471d9a2693995e994ade398b8d6e118c6754535233228523665e619c6cdc5' },
-      { path: 'tokenizer/merges.txt', size: 524_619, sha256: '9fd691f7c8039210e0fced15865466c65820d09b63988b0174bfe25de299051a' },
-      { path: 'tokenizer/special_tokens_map.json', size: 472, sha256: 'c4864a9376a8401918425bed71fc14fc0e81f9b59ec45c1cf96cccb2df508eac' },
+      ...SD15_SHARED_FILES,
       { path: 'tokenizer/tokenizer_config.json', size: 939, sha256: '0569c65c9c8cdddbe6915ac4c39fd237a0f7a770459d0f2ca46fd2c36b19ff9e' },
-      { path: 'tokenizer/vocab.json', size: 1_059_962, sha256: 'e089ad92ba36837a0d31433e555c8f45fe601ab5c221d4f607ded32d9f7a4349' },
       { path: 'unet/model.onnx', size: 775_569, sha256: '504349a05ae964fbddd2e95f6db82342a15343e86f015f365c36bae155985da9' },
       { path: 'unet/weights.pb', size: 3_438_141_440, sha256: '853b263c057a63de3607f616856e4e871b07841c0aa05ee3a16eea04879b08bf' },
-      { path: 'vae_decoder/model.onnx', size: 198_021_963, sha256: '500050d2dbd88e78f073d0a5bbd8100117886b1e2a7b160c29d373cd60fd08ce' },
-      { path: 'vae_encoder/model.onnx', size: 136_709_494, sha256: '55f84641e6266f860391ceb11787585f5778335b9f8b63eb28658e54f4e194d1' },
     ],
     approxBytes: 4_267_629_695,
     largestFileBytes: 3_438_141_440,

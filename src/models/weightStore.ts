@@ -3,6 +3,7 @@
 // end and a damaged chunk is found and re-fetched alone. Used by the main thread (downloads) and the engine worker.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { isQuotaError } from '../history/HistoryStorageError';
+import { writeAtomically } from '../storage/writeAtomically';
 import { formatBytes, type ModelManifest } from './modelManifest';
 
 /** A database of its own (idb-keyval creates a store only together with its database). */
@@ -59,14 +60,6 @@ const chunkKey = (id: string, path: string, index: number): IDBValidKey => ['chu
 const below = (prefix: IDBValidKey[]) => IDBKeyRange.bound(prefix, [...prefix, []]);
 
 export const storedBytes = (file: Pick<StoredFile, 'chunks'>) => file.chunks.reduce((sum, chunk) => sum + chunk.size, 0);
-
-/** Settles when the transaction commits; rejects with its error when it aborts (a quota failure aborts at commit). */
-function committed(transaction: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    transaction.addEventListener('complete', () => resolve());
-    transaction.addEventListener('abort', () => reject(transaction.error ?? new DOMException('The transaction was aborted.', 'AbortError')));
-  });
-}
 
 function toStoreError(error: unknown, what: string, bytes?: number): WeightStoreError {
   if (error instanceof WeightStoreError) return error;
@@ -152,18 +145,7 @@ export class WeightStore {
 
   private async write(what: string, body: (os: IDBObjectStore) => void, bytes?: number): Promise<void> {
     try {
-      await this.store('readwrite', (os) => {
-        const done = committed(os.transaction);
-        try {
-          body(os);
-        } catch (error) {
-          // A put that throws (e.g. DataCloneError) would otherwise let the earlier puts commit.
-          done.catch(() => undefined);
-          os.transaction.abort();
-          throw error;
-        }
-        return done;
-      });
+      await writeAtomically(this.store, body);
     } catch (error) {
       throw toStoreError(error, what, bytes);
     }
