@@ -8,7 +8,7 @@ import type { ModelComponent, ModelSource } from '../src/engine/runtime';
 import { directoryModelSource } from '../src/runtime/directoryModelSource';
 import type { OrtApi } from '../src/runtime/OrtModelSession';
 import type { LoadedModel, ModelLoader } from '../src/worker/EngineHost';
-import type { BackendInfo, BackendPreference, ModelRef } from '../src/worker/protocol';
+import type { BackendInfo, BackendPreference, ModelRef } from '../src/predictions/backends';
 import { WorkerError } from '../src/worker/workerErrors';
 import { MODELS_DIR } from './tinyModel';
 

@@ -3,7 +3,7 @@
 import type { RunPhase } from '../../src/engine';
 import { LocalGenerator } from '../../src/generators/LocalGenerator';
 import type { PredictionInput } from '../../src/predictions/PredictionInput';
-import type { BackendInfo, BackendPreference, ModelRef } from '../../src/worker/protocol';
+import type { BackendInfo, BackendPreference, ModelRef } from '../../src/predictions/backends';
 
 export interface HarnessJob {
   model: string;
@@ -77,7 +77,7 @@ async function generate(job: HarnessJob): Promise<HarnessResult> {
 async function preload(model: string, backend: BackendPreference, dtype?: ModelRef['dtype']): Promise<{ backend?: BackendInfo; errorCode?: string; error?: string }> {
   generator ??= new LocalGenerator({ model: modelRef(model, dtype), backend });
   try {
-    return { backend: await generator.preload(modelRef(model, dtype), backend) };
+    return { backend: await generator.prepare(modelRef(model, dtype), backend) };
   } catch (error) {
     return { errorCode: (error as { code?: string }).code, error: (error as Error).message };
   }

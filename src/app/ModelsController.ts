@@ -13,7 +13,7 @@ import { CHUNK_BYTES, StoredFileWriter } from '../models/storedFileWriter';
 import { storedBytes, type StoredFile, type WeightStore } from '../models/weightStore';
 import type { ModelView } from '../state/modelsSlice';
 import type { StudioStore } from '../state/store';
-import type { ModelRef } from '../worker/protocol';
+import type { ModelRef } from '../predictions/backends';
 
 /** Why a download stopped on purpose (an abort reason, so it is not reported as a failure). */
 class StopRequest extends Error {

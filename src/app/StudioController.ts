@@ -1,20 +1,19 @@
 // The studio's actions: what happens when the user generates, cancels, loads an image, reuses or deletes a result.
 // It connects the store (UI state), a Generator (local worker or remote) and the history store; pixels and blobs
 // pass through here and never enter the store.
-import { fitWithin, type RgbaImage } from '../engine/image';
-import { engineSchema } from '../engine/pipelines/engineInput';
+import { fitWithin, type RgbaImage } from '../engine';
+import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import type { Generator, JobEvent, JobHandle, JobResult } from '../generators/Generator';
 import { encodePng, encodePredictionPng } from '../history/encodePng';
 import { HistoryStorageError, type HistoryImage, type HistoryRecord, type HistoryStore } from '../history/historyStore';
 import type { GenerationMode, PredictionInput } from '../predictions/PredictionInput';
 import type { ImageMode } from '../state/inputsSlice';
 import type { StudioStore } from '../state/store';
-import { draftFieldErrors, draftToInput } from '../ui/forms/draftToInput';
-import { decodeImageFile, ImageDecodeError } from '../ui/images/decodeImageFile';
-import { forgetInputImage, inputImage, registerInputImage } from '../ui/images/inputImageRegistry';
-import { clearPreviewImage, setPreviewImage } from '../ui/images/previewImages';
-import { selectedModel } from '../state/modelsSlice';
-import type { ModelRef, SerializedError } from '../worker/protocol';
+import { draftFieldErrors, draftToInput } from './draftToInput';
+import { decodeImageFile, ImageDecodeError } from './decodeImageFile';
+import { forgetInputImage, inputImage, registerInputImage } from './inputImageRegistry';
+import { clearPreviewImage, setPreviewImage } from './previewImages';
+import type { ModelRef, SerializedError } from '../predictions/backends';
 
 /** Blobs of results that could not be saved, so they can still be viewed and downloaded this session. */
 const unsavedBlobs = new Map<string, Blob[]>();
@@ -59,12 +58,13 @@ export class StudioController {
     const draft = state.drafts[mode];
     const image = mode === 'text-to-image' ? undefined : inputImage(state.inputs[mode]?.id);
     const mask = mode === 'inpainting' ? (this.maskSource?.() ?? undefined) : undefined;
-    const profile = selectedModel(state)?.profile;
-    const errors = draftFieldErrors(mode, draft, state.seed, { image: Boolean(image), mask: Boolean(mask) }, profile);
+    const schema = state.schemas[mode];
+    if (!schema) return { started: false, reason: `${mode}: this model or backend does not offer it` };
+    const errors = draftFieldErrors(schema, draft, state.seed, { image: Boolean(image), mask: Boolean(mask) });
     if (mode === 'inpainting' && image && !mask) errors.mask = 'mask: paint the area to repaint on the image first';
     if (Object.keys(errors).length > 0) return { started: false, reason: Object.values(errors)[0] };
 
-    const input: PredictionInput<RgbaImage> = { ...draftToInput(mode, draft, state.seed, profile), image, mask };
+    const input: PredictionInput<RgbaImage> = { ...draftToInput(schema, draft, state.seed), image, mask };
     const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2 };
     // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
     let handle: JobHandle | undefined;
@@ -194,7 +194,7 @@ export class StudioController {
     if (mode === 'inpainting') {
       // Inpainting generates at Width x Height: follow the image's aspect ratio (fitted into the model's limits,
       // in multiples of 64) so the image isn't distorted.
-      const { limits } = engineSchema('inpainting', selectedModel(state)?.profile);
+      const { limits } = state.schemas.inpainting ?? LOCAL_MODE_SCHEMAS.inpainting;
       const size = fitWithin(image.width, image.height, Math.min(limits.width.max, limits.height.max), 64);
       state.updateDraft('inpainting', { width: String(size.width), height: String(size.height) });
     }

@@ -1,13 +1,13 @@
 // Builds the studio at start-up: the store, the local generator, the weight store and the Models panel's
 // controller (which copies the demo model into the store on first use and loads the selected model), the history,
 // and the controller that ties them; shows the backend as soon as a model is loaded.
-import { LocalGenerator, LocalEngineError } from '../generators/LocalGenerator';
+import { createStudioGenerator } from '../generators/generatorFactory';
 import { HistoryStore } from '../history/historyStore';
 import { DEMO_MODEL_ID } from '../models/catalog';
 import { requestPersistentStorage } from '../models/storageSpace';
 import { WeightStore } from '../models/weightStore';
 import { useStudioStore } from '../state/store';
-import type { ModelRef } from '../worker/protocol';
+import type { ModelRef } from '../predictions/backends';
 import { ModelsController } from './ModelsController';
 import { StudioController } from './StudioController';
 
@@ -18,20 +18,19 @@ export interface Studio {
 
 export function createStudio(): Studio {
   const store = useStudioStore;
-  const generator = new LocalGenerator({ model: { id: DEMO_MODEL_ID }, backend: store.getState().backendPreference });
+  const generator = createStudioGenerator({ kind: 'local', model: { id: DEMO_MODEL_ID }, backend: store.getState().backendPreference });
   generator.onBackendChange((backend) => store.getState().setBackend(backend));
 
   let loaded: ModelRef | undefined;
   const activate = async (model: ModelRef) => {
     loaded = model;
-    store.getState().fitDraftsToModel(model.profile);
+    store.getState().setSchemas(generator.modeSchemas(model));
     try {
-      await generator.preload(model, store.getState().backendPreference);
+      await generator.prepare(model, store.getState().backendPreference);
     } catch (error) {
-      const message = error instanceof LocalEngineError ? error.message : String(error);
-      store.getState().setBackend(null, message);
+      store.getState().setBackend(null, error instanceof Error ? error.message : String(error));
       // The caller repairs damaged weights; other failures stay in the badge.
-      if (error instanceof LocalEngineError && error.code.startsWith('weights_')) throw error;
+      if (String((error as { code?: unknown }).code).startsWith('weights_')) throw error;
     }
   };
   const models = new ModelsController({ store, weights: new WeightStore(), activate });

@@ -18,27 +18,7 @@ export class EngineError extends Error {
   }
 }
 
-/** One field of a prediction input failed validation. */
-export interface FieldError {
-  field: string;
-  expected: string;
-  got: string;
-  message: string;
-}
-
-/** A prediction input was rejected; `errors` lists every failing field, not only the first. */
-export class ValidationError extends EngineError {
-  readonly errors: FieldError[];
-  constructor(errors: FieldError[]) {
-    super('invalid_input', errors.map((e) => e.message).join('; '));
-    this.name = 'ValidationError';
-    this.errors = errors;
-  }
-  /** The error for one field, if that field failed. */
-  forField(field: string): FieldError | undefined {
-    return this.errors.find((e) => e.field === field);
-  }
-}
+export { ValidationError, describeValue, type FieldError } from '../predictions/errors';
 
 /** A scheduler config key has the wrong type or an unsupported value. */
 export class SchedulerConfigError extends EngineError {
@@ -73,14 +53,4 @@ export class CancelledError extends EngineError {
     super('cancelled', message);
     this.name = 'AbortError';
   }
-}
-
-/** Formats a received value for an error message without dumping large objects. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return `a ${typeof value}`;
 }

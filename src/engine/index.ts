@@ -28,6 +28,7 @@ export type {
   TensorData,
   TensorElementType,
 } from './runtime';
+export { isHostTensor } from './runtime';
 export { textToImage } from './pipelines/textToImage';
 export { imageToImage, imageToImageSize } from './pipelines/imageToImage';
 export { inpaint, DEFAULT_MASK_BLUR } from './pipelines/inpaint';
@@ -35,6 +36,9 @@ export { generate } from './pipelines/generate';
 export { prepareInput, engineSchema, ENGINE_MODE_SCHEMAS, type EngineInput } from './pipelines/engineInput';
 export type { GenerationResult, ProgressEvent, RunOptions, RunPhase, RunTimings } from './pipelines/runContext';
 export type { RgbaImage } from './image';
+export { fitWithin, resamplePixels } from './imageResize';
+export { maskLuma } from './imageMask';
+export { checkImage, checkSize } from './rgbaImage';
 
 export {
   EngineError,

@@ -2,12 +2,9 @@
 // so the resize and mask modules can use it without importing the module that re-exports them.
 import { EngineError } from './errors';
 
-/** Decoded pixels: RGBA bytes, row-major, exactly the layout of the DOM's ImageData. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+import type { RgbaImage } from '../predictions/rgbaImage';
+
+export type { RgbaImage };
 
 /** Throws unless `width` x `height` is a positive integer size. */
 export function checkSize(width: number, height: number, what: string): void {

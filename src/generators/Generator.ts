@@ -1,8 +1,9 @@
 // The Generator interface: local (WebGPU/WASM worker) and remote (Replicate-compatible) backends are
 // interchangeable behind it. The UI, the history and the tests deal only with predictions and job events.
-import type { RgbaImage } from '../engine/image';
+import type { BackendInfo, BackendPreference, GenerateOptions, ModelRef, SerializedError } from '../predictions/backends';
+import type { ModeSchemas } from '../predictions/modelSchemas';
 import type { GenerationMode, Prediction, PredictionInput, ResolvedSettings } from '../predictions/PredictionInput';
-import type { BackendInfo, GenerateOptions, SerializedError } from '../worker/protocol';
+import type { RgbaImage } from '../predictions/rgbaImage';
 
 export interface GenerationRequest {
   mode: GenerationMode;
@@ -42,6 +43,19 @@ export interface JobHandle {
 export interface Generator {
   /** Shown in the prediction record: "local · WebGPU", "replicate". */
   readonly name: string;
+  /**
+   * The modes this generator serves for `model`, each with its fields, defaults, limits and scheduler names (the
+   * local engine's eleven schedulers, Replicate's six, the v3 API's own), the model's profile applied. The form
+   * and the validation read them from here.
+   */
+  modeSchemas(model?: ModelRef): ModeSchemas;
+  /**
+   * Gets ready to run `model` (the local engine loads it; a remote client checks what it can) and says what will
+   * run it. Rejects with an error carrying a `code` when it can't.
+   */
+  prepare(model: ModelRef, backend?: BackendPreference): Promise<BackendInfo>;
+  /** Called whenever what runs jobs changes (a model loaded, a backend switched); returns the unsubscribe function. */
+  onBackendChange(listener: (backend: BackendInfo) => void): () => void;
   submit(request: GenerationRequest, onEvent: (event: JobEvent) => void): JobHandle;
   /** Releases the worker / connections. */
   dispose(): void;

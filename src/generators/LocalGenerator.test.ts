@@ -182,7 +182,7 @@ describe('LocalGenerator', () => {
     const { generator, workers } = setup();
     const seen: string[] = [];
     generator.onBackendChange((backend) => seen.push(backend.label));
-    const backend = await generator.preload(tinyModelRef('tiny-sd-int64'), 'auto');
+    const backend = await generator.prepare(tinyModelRef('tiny-sd-int64'), 'auto');
     expect(backend.label).toBe('Node CPU');
     expect(generator.backendInfo()).toEqual(backend);
     expect(seen).toEqual(['Node CPU']);
@@ -191,7 +191,7 @@ describe('LocalGenerator', () => {
     expect(result.prediction.model).toBe('tiny-sd-int64');
     expect(workers[0].loader.loads.map((l) => l.model.id)).toEqual(['tiny-sd-int64']);
 
-    await expect(generator.preload(tinyModelRef('tiny-sd'), 'webgpu')).rejects.toMatchObject({ name: 'LocalEngineError', code: 'no_adapter' });
+    await expect(generator.prepare(tinyModelRef('tiny-sd'), 'webgpu')).rejects.toMatchObject({ name: 'LocalEngineError', code: 'no_adapter' });
   });
 
   it('cancels everything and stops the worker on dispose', async () => {

@@ -1,7 +1,9 @@
 // The in-browser generator: a FIFO queue on the main thread feeding one engine worker a job at a time, the
 // Prediction record of every job, and recovery from a crashed worker or a lost GPU device (a fresh worker).
-import type { Prediction } from '../predictions/PredictionInput';
-import type { BackendInfo, BackendPreference, ModelRef, SerializedError, WorkerEvent, WorkerRequest } from '../worker/protocol';
+import { applyProfile, LOCAL_MODE_SCHEMAS, type ModeSchemas } from '../predictions/modelSchemas';
+import { GENERATION_MODES, type Prediction } from '../predictions/PredictionInput';
+import type { BackendInfo, BackendPreference, ModelRef, SerializedError } from '../predictions/backends';
+import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import type { GenerationRequest, Generator, JobEvent, JobHandle, JobResult } from './Generator';
 import { completedPrediction, startingPrediction, type Completion } from './predictionRecord';
 
@@ -20,7 +22,7 @@ export interface LocalGeneratorOptions {
   createWorker?: () => EngineWorker;
 }
 
-/** A failed `preload`, carrying the worker's error code ('no_adapter', 'model_contract', ...). */
+/** A failed `prepare`, carrying the worker's error code ('no_adapter', 'model_contract', ...). */
 export class LocalEngineError extends Error {
   readonly code: string;
   constructor(readonly detail: SerializedError) {
@@ -96,11 +98,18 @@ export class LocalGenerator implements Generator {
     this.preference = backend;
   }
 
+  /** Every scheduler the engine implements, with the model's own limits (SD-Turbo: 512², 1–4 steps). */
+  modeSchemas(model: ModelRef = this.model): ModeSchemas {
+    const schemas: ModeSchemas = {};
+    for (const mode of GENERATION_MODES) schemas[mode] = applyProfile(LOCAL_MODE_SCHEMAS[mode], model.profile);
+    return schemas;
+  }
+
   /**
    * setModel, and loads the model now, so the UI can show the backend before the first job. Rejects with a
    * LocalEngineError ('no_adapter', 'fp16_unsupported', 'model_contract', ...) when it cannot load.
    */
-  preload(model: ModelRef = this.model, backend: BackendPreference = this.preference): Promise<BackendInfo> {
+  prepare(model: ModelRef = this.model, backend: BackendPreference = this.preference): Promise<BackendInfo> {
     this.setModel(model, backend);
     if (this.disposed) return Promise.reject(new Error('LocalGenerator: used after dispose()'));
     const jobId = crypto.randomUUID();

@@ -1,6 +1,6 @@
 // The Prediction record of a local job: the input as sent minus its pixels, and the status, logs, metrics and
 // timestamps that Replicate's API would report for the same run.
-import type { RgbaImage } from '../engine/image';
+import type { RgbaImage } from '../predictions/rgbaImage';
 import type { Prediction, PredictionInput, PredictionStatus } from '../predictions/PredictionInput';
 
 /** Pixels do not belong in a record that is stored and listed: a short placeholder says what was there. */

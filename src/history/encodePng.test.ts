@@ -1,6 +1,6 @@
 import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '../engine/rgbaImage';
+import type { RgbaImage } from '../predictions/rgbaImage';
 import { encodePng, encodePredictionPng } from './encodePng';
 import { readPngText } from './pngChunks';
 import { parseParameters } from './pngParameters';

@@ -1,6 +1,6 @@
 // RgbaImage -> PNG Blob: 8-bit RGB when every pixel is opaque (else RGBA), adaptive per-row filtering, zlib via
 // CompressionStream, and text chunks placed before IDAT as PIL places them (so streaming readers meet them early).
-import { checkImage, type RgbaImage } from '../engine/rgbaImage';
+import { checkImage, type RgbaImage } from '../engine';
 import { deflate, frameChunk, PNG_SIGNATURE, textChunk } from './pngChunks';
 import { formatParameters, type GenerationParameters } from './pngParameters';
 

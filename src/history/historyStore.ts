@@ -1,7 +1,7 @@
 // Prediction history in IndexedDB (an idb-keyval custom store): one small record per prediction plus its PNG blobs,
 // written in one transaction, blobs first and the record last, so a failed save leaves nothing behind.
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
-import type { NoiseDevice } from '../engine/random/createGenerator';
+import type { NoiseDevice } from '../predictions/backends';
 import type { GenerationMode, Prediction } from '../predictions/PredictionInput';
 import { writeAtomically } from '../storage/writeAtomically';
 import { toHistoryStorageError } from './HistoryStorageError';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEDULER_NAMES } from '../engine/schedulers';
+import { SCHEDULER_NAMES } from '../engine';
 import type { ResolvedSettings } from '../predictions/PredictionInput';
 import { formatParameters, parseParameters, type GenerationParameters } from './pngParameters';
 

@@ -2,7 +2,7 @@
 // from our settings and read back (modules/infotext_utils.py `parse_generation_parameters`), so A1111's PNG Info,
 // ComfyUI, civitai and sd-parsers read our files and we read theirs.
 import packageJson from '../../package.json' with { type: 'json' };
-import type { NoiseDevice } from '../engine/random/createGenerator';
+import type { NoiseDevice } from '../predictions/backends';
 import { defaultModeSchemas } from '../predictions/modelSchemas';
 import { GENERATION_MODES, type GenerationMode, type PredictionInput, type ResolvedSettings } from '../predictions/PredictionInput';
 

@@ -2,6 +2,7 @@
 // models (stability-ai/stable-diffusion, -img2img, -inpainting on Replicate). A model profile (e.g. SD-Turbo)
 // may narrow or override them.
 import type { GenerationMode } from './PredictionInput';
+import { ENGINE_SCHEDULER_NAMES } from './schedulerNames';
 
 export interface NumberLimit {
   min: number;
@@ -124,6 +125,11 @@ export function defaultModeSchemas(schedulers: readonly string[]): Record<Genera
   };
   return { 'text-to-image': textToImage, 'image-to-image': imageToImage, inpainting };
 }
+
+/** The three modes as the local engine serves them: every scheduler it implements. */
+export const LOCAL_MODE_SCHEMAS: Record<GenerationMode, ModeSchema> = defaultModeSchemas(ENGINE_SCHEDULER_NAMES);
+
+export type ModeSchemas = Partial<Record<GenerationMode, ModeSchema>>;
 
 /** A mode's schema with a model profile applied on top. */
 export function applyProfile(schema: ModeSchema, profile: ModelProfile | undefined): ModeSchema {

@@ -1,7 +1,7 @@
 // The one validation module for every backend: checks a prediction input against a mode's schema and returns
 // field-level errors ("width: expected a multiple of 64 between 64 and 1024, got 500"), or the settings with
 // defaults applied. The UI, the worker, the engine and the remote clients all call it.
-import { describeValue, ValidationError, type FieldError } from '../engine/errors';
+import { describeValue, ValidationError, type FieldError } from './errors';
 import type { PredictionInput, ResolvedSettings } from './PredictionInput';
 import { describeLimit, type ModeSchema, type NumberLimit, type SchemaField } from './modelSchemas';
 

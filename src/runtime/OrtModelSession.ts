@@ -1,7 +1,7 @@
 // Adapts an onnxruntime InferenceSession (web or node: they share one API) to the engine's ModelSession.
 // The onnxruntime module is passed in, so this file imports only types and works with either package.
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
-import { isHostTensor, type ModelSession, type SessionFeed, type SessionTensor, type TensorData, type TensorInfo } from '../engine/runtime';
+import { isHostTensor, type ModelSession, type SessionFeed, type SessionTensor, type TensorData, type TensorInfo } from '../engine';
 
 /** The two classes of the onnxruntime API the adapter needs. */
 export interface OrtApi {

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-web';
-import type { ModelComponent, ModelSource } from '../engine/runtime';
+import type { ModelComponent, ModelSource } from '../engine';
 import { wrapOrtSession, type OrtApi } from './OrtModelSession';
 
 async function exists(path: string): Promise<boolean> {

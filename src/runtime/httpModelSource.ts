@@ -2,7 +2,7 @@
 // manifest.json, when present, is the list of files that exist, external-data files included; without one, files
 // are probed. The onnxruntime module is passed in, as in directoryModelSource, so Node tests can run it too.
 import type { InferenceSession } from 'onnxruntime-web';
-import type { ModelComponent, ModelSource } from '../engine/runtime';
+import type { ModelComponent, ModelSource } from '../engine';
 import { EXTERNAL_DATA_NAMES, externalDataNames } from './componentFiles';
 import { wrapOrtSession, type OrtApi } from './OrtModelSession';
 

@@ -2,7 +2,7 @@
 // the stored chunks, checking each chunk's SHA-256 as it goes, and makes no network request at all. One file's
 // bytes are held at a time besides what onnxruntime copies for its session.
 import type { InferenceSession } from 'onnxruntime-web';
-import type { ModelComponent, ModelSource } from '../engine/runtime';
+import type { ModelComponent, ModelSource } from '../engine';
 import { readStoredFile, StoredWeightsError } from '../models/readStoredFile';
 import { WeightStore, type StoredFile } from '../models/weightStore';
 import { externalDataNames } from './componentFiles';

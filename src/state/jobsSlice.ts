@@ -2,7 +2,7 @@
 // pixels live outside the store (previewImages.ts); the store only counts preview updates.
 import type { StateCreator } from 'zustand';
 import type { GenerationMode } from '../predictions/PredictionInput';
-import type { BackendInfo, SerializedError } from '../worker/protocol';
+import type { BackendInfo, SerializedError } from '../predictions/backends';
 import type { StudioState } from './store';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';

@@ -1,12 +1,11 @@
 // Generation settings as the user edits them: one draft per mode (text fields hold what was typed, so a half-typed
 // number is not lost), the seed and its lock, and app-wide options. Persisted, so settings survive a reload.
 import type { StateCreator } from 'zustand';
-import type { NoiseDevice } from '../engine/random/createGenerator';
-import { ENGINE_MODE_SCHEMAS, engineSchema } from '../engine/pipelines/engineInput';
+import type { NoiseDevice } from '../predictions/backends';
 import { GENERATION_MODES, type GenerationMode, type PredictionInput } from '../predictions/PredictionInput';
-import type { ModelProfile } from '../predictions/modelSchemas';
+import { LOCAL_MODE_SCHEMAS, type ModeSchema, type ModeSchemas } from '../predictions/modelSchemas';
 import { checkNumber } from '../predictions/validateInput';
-import type { BackendPreference } from '../worker/protocol';
+import type { BackendPreference } from '../predictions/backends';
 import type { StudioState } from './store';
 
 export const DRAFT_NUMBER_FIELDS = ['width', 'height', 'num_outputs', 'guidance_scale', 'num_inference_steps', 'prompt_strength'] as const;
@@ -27,6 +26,11 @@ export interface SeedSetting {
 
 export interface SettingsSlice {
   activeMode: GenerationMode;
+  /**
+   * What the running generator serves: each mode's fields, defaults, limits and schedulers, the model's profile
+   * applied. A mode missing here is not offered. Not persisted: the generator supplies it at start-up.
+   */
+  schemas: ModeSchemas;
   drafts: Record<GenerationMode, ModeDraft>;
   seed: SeedSetting;
   noiseDevice: NoiseDevice;
@@ -41,16 +45,16 @@ export interface SettingsSlice {
   setMaskBlur(radius: number): void;
   setBackendPreference(preference: BackendPreference): void;
   /**
-   * Another model runs now: every field its limits no longer allow (SD-Turbo's 1–4 steps after 50) takes the
-   * model's default; fields still valid keep what the user typed.
+   * Another generator or model runs now: its schemas replace the old ones, and every field their limits no longer
+   * allow (SD-Turbo's 1–4 steps after 50) takes the new default; fields still valid keep what the user typed.
    */
-  fitDraftsToModel(profile: ModelProfile | undefined): void;
+  setSchemas(schemas: ModeSchemas): void;
   /** Reuse a prediction's parameters: fills the mode's draft and locks its seed. */
   applyParameters(mode: GenerationMode, input: PredictionInput<unknown>): void;
 }
 
-export function defaultDraft(mode: GenerationMode, profile?: ModelProfile): ModeDraft {
-  const { defaults } = engineSchema(mode, profile);
+export function defaultDraft(schema: ModeSchema): ModeDraft {
+  const { defaults } = schema;
   return {
     prompt: '',
     negative_prompt: '',
@@ -66,10 +70,11 @@ export function defaultDraft(mode: GenerationMode, profile?: ModelProfile): Mode
 
 export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlice> = (set) => ({
   activeMode: 'text-to-image',
+  schemas: LOCAL_MODE_SCHEMAS,
   drafts: {
-    'text-to-image': defaultDraft('text-to-image'),
-    'image-to-image': defaultDraft('image-to-image'),
-    inpainting: defaultDraft('inpainting'),
+    'text-to-image': defaultDraft(LOCAL_MODE_SCHEMAS['text-to-image']),
+    'image-to-image': defaultDraft(LOCAL_MODE_SCHEMAS['image-to-image']),
+    inpainting: defaultDraft(LOCAL_MODE_SCHEMAS.inpainting),
   },
   seed: { value: '', locked: false },
   noiseDevice: 'cpu',
@@ -77,17 +82,18 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   backendPreference: 'auto',
   setActiveMode: (mode) => set({ activeMode: mode }),
   updateDraft: (mode, patch) => set((state) => ({ drafts: { ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } } })),
-  resetDraft: (mode) => set((state) => ({ drafts: { ...state.drafts, [mode]: defaultDraft(mode) } })),
+  resetDraft: (mode) => set((state) => ({ drafts: { ...state.drafts, [mode]: defaultDraft(state.schemas[mode] ?? LOCAL_MODE_SCHEMAS[mode]) } })),
   setSeed: (patch) => set((state) => ({ seed: { ...state.seed, ...patch } })),
   setNoiseDevice: (noiseDevice) => set({ noiseDevice }),
   setMaskBlur: (maskBlur) => set({ maskBlur }),
   setBackendPreference: (backendPreference) => set({ backendPreference }),
-  fitDraftsToModel: (profile) =>
+  setSchemas: (schemas) =>
     set((state) => {
       const drafts = { ...state.drafts };
       for (const mode of GENERATION_MODES) {
-        const schema = engineSchema(mode, profile);
-        const defaults = defaultDraft(mode, profile);
+        const schema = schemas[mode];
+        if (!schema) continue;
+        const defaults = defaultDraft(schema);
         const draft = { ...drafts[mode] };
         for (const field of DRAFT_NUMBER_FIELDS) {
           if (schema.fields.includes(field) && checkNumber(field, Number(draft[field]), schema.limits[field]) !== null) draft[field] = defaults[field];
@@ -95,7 +101,7 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
         if (!schema.schedulers.includes(draft.scheduler)) draft.scheduler = defaults.scheduler;
         drafts[mode] = draft;
       }
-      return { drafts };
+      return { drafts, schemas };
     }),
   applyParameters: (mode, input) =>
     set((state) => {
@@ -105,7 +111,7 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
       if (typeof input.scheduler === 'string') draft.scheduler = input.scheduler;
       for (const field of DRAFT_NUMBER_FIELDS) {
         const value = input[field];
-        if (typeof value === 'number' && ENGINE_MODE_SCHEMAS[mode].fields.includes(field)) draft[field] = String(value);
+        if (typeof value === 'number' && (state.schemas[mode] ?? LOCAL_MODE_SCHEMAS[mode]).fields.includes(field)) draft[field] = String(value);
       }
       const seed = typeof input.seed === 'number' ? { value: String(input.seed), locked: true } : state.seed;
       return { drafts: { ...state.drafts, [mode]: draft }, seed, activeMode: mode };

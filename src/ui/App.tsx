@@ -6,7 +6,7 @@ import { selectedModel } from '../state/modelsSlice';
 import { useStudioStore } from '../state/store';
 import { BackendBadge } from './BackendBadge';
 import { GenerationForm } from './GenerationForm';
-import { firstFile } from './images/decodeImageFile';
+import { firstFile } from '../app/decodeImageFile';
 import { InpaintWorkspace } from './InpaintWorkspace';
 import { droppedDirectory, folderFromEntry } from './models/folderFiles';
 import { ModelPicker } from './models/ModelPicker';

@@ -1,5 +1,5 @@
 // Which backend runs the model ("WebGPU · SwiftShader", "WASM · 2 threads") and why a faster one is not used.
-import type { BackendInfo } from '../worker/protocol';
+import type { BackendInfo } from '../predictions/backends';
 
 export function BackendBadge({ backend, error }: { backend: BackendInfo | null; error: string | null }) {
   if (error) return <div className="backend-badge backend-error" role="status">Backend unavailable: {error}</div>;

@@ -1,18 +1,17 @@
 // The active mode's form: prompts, input image (image-to-image), parameters, seed and backend, and Generate.
 // Errors come from the shared validation module and show next to their fields; nothing runs while any remains.
 import { useMemo, useState, type FormEvent } from 'react';
-import { imageToImageSize } from '../engine/pipelines/imageToImage';
-import { engineSchema } from '../engine/pipelines/engineInput';
-import { selectedModel } from '../state/modelsSlice';
+import { imageToImageSize } from '../engine';
+import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import type { GenerationMode } from '../predictions/PredictionInput';
 import { useStudioStore } from '../state/store';
-import type { BackendPreference } from '../worker/protocol';
+import type { BackendPreference } from '../predictions/backends';
 import { useStudio } from './StudioContext';
 import { Field } from './forms/Field';
 import { ParameterFields } from './forms/ParameterFields';
 import { PromptFields } from './forms/PromptFields';
 import { SeedField } from './forms/SeedField';
-import { draftFieldErrors } from './forms/draftToInput';
+import { draftFieldErrors } from '../app/draftToInput';
 import { ImageInput } from './ImageInput';
 
 /** Errors about a missing image or mask are shown only after a Generate attempt, not as soon as the tab opens. */
@@ -27,15 +26,15 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
   const inputMeta = useStudioStore((s) => (mode === 'text-to-image' ? null : s.inputs[mode]));
   const inputError = useStudioStore((s) => (mode === 'image-to-image' ? s.inputErrors[mode] : null));
   const { updateDraft, setSeed, setNoiseDevice, setBackendPreference } = useStudioStore.getState();
-  const profile = useStudioStore((s) => selectedModel(s)?.profile);
+  const schema = useStudioStore((s) => s.schemas[mode] ?? LOCAL_MODE_SCHEMAS[mode]);
   const [attempted, setAttempted] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   const errors = useMemo(() => {
-    const all = draftFieldErrors(mode, draft, seed, { image: Boolean(inputMeta), mask: true }, profile);
+    const all = draftFieldErrors(schema, draft, seed, { image: Boolean(inputMeta), mask: true });
     if (!attempted) for (const field of PRESENCE_FIELDS) delete all[field];
     return all;
-  }, [mode, draft, seed, inputMeta, attempted, profile]);
+  }, [schema, draft, seed, inputMeta, attempted]);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -44,7 +43,7 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
     setNotice(outcome.started ? null : (outcome.reason ?? null));
   };
 
-  const maxSide = engineSchema('image-to-image', profile).limits.width.max;
+  const maxSide = schema.limits.width.max;
   const img2imgSize = mode === 'image-to-image' && inputMeta ? imageToImageSize(inputMeta, maxSide) : null;
 
   return (
@@ -66,7 +65,7 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
           onClear={() => controller.clearInput('image-to-image')}
         />
       )}
-      <ParameterFields mode={mode} draft={draft} errors={errors} onChange={(patch) => updateDraft(mode, patch)} />
+      <ParameterFields schema={schema} draft={draft} errors={errors} onChange={(patch) => updateDraft(mode, patch)} />
       <SeedField seed={seed} onSeedChange={setSeed} noiseDevice={noiseDevice} onNoiseDeviceChange={setNoiseDevice} error={errors.seed} />
       <Field label="Compute on" hint="Auto uses WebGPU when this device can run the model, WASM otherwise.">
         {({ id, describedBy }) => (

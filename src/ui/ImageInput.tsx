@@ -2,8 +2,8 @@
 // with the size the image will be generated at, and a clear message for files that aren't images.
 import { useRef, useState, type DragEvent } from 'react';
 import type { InputImageMeta } from '../state/inputsSlice';
-import { firstFile } from './images/decodeImageFile';
-import { inputImage } from './images/inputImageRegistry';
+import { firstFile } from '../app/decodeImageFile';
+import { inputImage } from '../app/inputImageRegistry';
 import { RgbaCanvas } from './RgbaCanvas';
 
 interface ImageInputProps {

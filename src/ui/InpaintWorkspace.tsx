@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { useStudioStore } from '../state/store';
 import { ImageInput } from './ImageInput';
-import { inputImage } from './images/inputImageRegistry';
+import { inputImage } from '../app/inputImageRegistry';
 import { MaskEditor } from './maskEditor/MaskEditor';
 import { MaskEditorController } from './maskEditor/MaskEditorController';
 import { useStudio } from './StudioContext';

@@ -1,6 +1,6 @@
 // The running job: phase, step k of n, speed, a live preview of the latents, and Cancel; queued jobs below it.
 import type { JobView } from '../state/jobsSlice';
-import { previewImage } from './images/previewImages';
+import { previewImage } from '../app/previewImages';
 import { MODE_LABELS } from './ModeTabs';
 import { RgbaCanvas } from './RgbaCanvas';
 

@@ -1,6 +1,6 @@
 // Shows an RgbaImage (a preview or a decoded input) on a canvas, without encoding it to a file first.
 import { useEffect, useRef } from 'react';
-import type { RgbaImage } from '../engine/image';
+import type { RgbaImage } from '../predictions/rgbaImage';
 
 interface RgbaCanvasProps {
   image: RgbaImage | undefined;

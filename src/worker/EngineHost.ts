@@ -2,7 +2,7 @@
 // sessions between jobs, runs one request at a time, cancels through an AbortController per job, and reports
 // everything as WorkerEvents through `post`, transferring pixel buffers.
 import { CancelledError, generate, type RgbaImage, type StableDiffusionModel } from '../engine';
-import type { ModelComponent } from '../engine/runtime';
+import type { ModelComponent } from '../engine';
 import type { BackendInfo, BackendPreference, ModelRef, WorkerEvent, WorkerRequest } from './protocol';
 import { serializeError, WorkerError } from './workerErrors';
 

@@ -1,6 +1,6 @@
 // Which execution provider runs a model, from facts about the browser (WebGPU adapter, cross-origin isolation,
 // cores) and the model (float16 or not), with the reasons a faster choice was not made. Pure, so it is unit-tested.
-import type { ModelSession } from '../engine/runtime';
+import type { ModelSession } from '../engine';
 import type { BackendInfo, BackendPreference, ModelDtype } from './protocol';
 import { WorkerError } from './workerErrors';
 

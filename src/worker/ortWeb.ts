@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 // The WebGPU build runs on this wasm (its JS glue is bundled into the entry); Vite emits it as an app asset.
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { loadStableDiffusionModel } from '../engine';
-import type { ModelComponent, ModelSession, ModelSource } from '../engine/runtime';
+import type { ModelComponent, ModelSession, ModelSource } from '../engine';
 import { chooseBackend, fp16UnsupportedError, usesFloat16, wasmThreads, type PlatformFacts } from './backendChoice';
 import type { LoadedModel, ModelLoader } from './EngineHost';
 import { httpModelSource } from '../runtime/httpModelSource';

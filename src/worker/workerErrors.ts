@@ -1,6 +1,6 @@
 // Failures the worker itself detects (no adapter, device lost, float16 on a GPU without shader-f16) and the one
 // function that turns any thrown value into the `{ name, code, message }` that crosses to the app.
-import { EngineError, ValidationError } from '../engine/errors';
+import { EngineError, ValidationError } from '../engine';
 import { StoredWeightsError } from '../models/readStoredFile';
 import type { SerializedError } from './protocol';
 

@@ -3,8 +3,7 @@
 import { ValidationError, describeValue, type FieldError } from '../errors';
 import type { RgbaImage } from '../image';
 import type { StableDiffusionModel } from '../model';
-import { SCHEDULER_NAMES } from '../schedulers';
-import { applyProfile, defaultModeSchemas, type ModeSchema, type ModelProfile } from '../../predictions/modelSchemas';
+import { applyProfile, LOCAL_MODE_SCHEMAS, type ModeSchema, type ModelProfile } from '../../predictions/modelSchemas';
 import type { GenerationMode, PredictionInput, ResolvedSettings } from '../../predictions/PredictionInput';
 import { validateInput, type ImageChecker } from '../../predictions/validateInput';
 
@@ -12,7 +11,7 @@ import { validateInput, type ImageChecker } from '../../predictions/validateInpu
 export type EngineInput = PredictionInput<RgbaImage>;
 
 /** The three modes' schemas with every scheduler the engine implements. */
-export const ENGINE_MODE_SCHEMAS: Record<GenerationMode, ModeSchema> = defaultModeSchemas(SCHEDULER_NAMES);
+export const ENGINE_MODE_SCHEMAS: Record<GenerationMode, ModeSchema> = LOCAL_MODE_SCHEMAS;
 
 export function engineSchema(mode: GenerationMode, ...profiles: Array<ModelProfile | undefined>): ModeSchema {
   return profiles.reduce<ModeSchema>((schema, profile) => applyProfile(schema, profile), ENGINE_MODE_SCHEMAS[mode]);

@@ -8,7 +8,8 @@ import { TorchCpuGenerator } from './TorchCpuGenerator';
  * 'cpu' reproduces `torch.Generator('cpu').manual_seed(seed)` (what diffusers scripts use by default);
  * 'cuda' reproduces AUTOMATIC1111's imitation of a CUDA generator ("NV" noise source).
  */
-export type NoiseDevice = 'cpu' | 'cuda';
+export type { NoiseDevice } from '../../predictions/backends';
+import type { NoiseDevice } from '../../predictions/backends';
 
 /**
  * A fresh generator for `seed`: an integer in [-2^63, 2^64) (negatives wrap as uint64, as in torch), given as a

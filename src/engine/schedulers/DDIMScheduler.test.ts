@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
 import { DDIMScheduler } from './DDIMScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
-import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from './schedulerTestKit';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
+import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from '../../../test/schedulerTestKit';
 import { loadReference } from '../../../test/referenceData';
 
 describeSchedulerReference('DDIMScheduler', (config) => new DDIMScheduler(config));

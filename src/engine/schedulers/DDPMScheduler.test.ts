@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SchedulerConfigError } from '../errors';
 import type { NoiseSource } from '../random/NoiseSource';
 import { DDPMScheduler } from './DDPMScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
-import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from './schedulerTestKit';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
+import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from '../../../test/schedulerTestKit';
 import { loadReference } from '../../../test/referenceData';
 
 describeSchedulerReference('DDPMScheduler', (config) => new DDPMScheduler(config));

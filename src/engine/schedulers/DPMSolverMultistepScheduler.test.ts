@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadReference } from '../../../test/referenceData';
 import { DPMSolverMultistepScheduler } from './DPMSolverMultistepScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
 import {
   expectAllFinite,
   expectConfigError,
@@ -10,7 +10,7 @@ import {
   expectedMultistepTimesteps,
   runLoop,
   testTensor,
-} from './schedulerTestKit';
+} from '../../../test/schedulerTestKit';
 
 describeSchedulerReference('DPMSolverMultistepScheduler', (config) => new DPMSolverMultistepScheduler(config));
 

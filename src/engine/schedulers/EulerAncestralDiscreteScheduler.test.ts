@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NoiseSource } from '../random/NoiseSource';
 import { EulerAncestralDiscreteScheduler } from './EulerAncestralDiscreteScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
-import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from './schedulerTestKit';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
+import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from '../../../test/schedulerTestKit';
 
 describeSchedulerReference('EulerAncestralDiscreteScheduler', (config) => new EulerAncestralDiscreteScheduler(config));
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadReference } from '../../../test/referenceData';
 import { HeunDiscreteScheduler } from './HeunDiscreteScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
 import {
   expectAllFinite,
   expectConfigError,
@@ -11,7 +11,7 @@ import {
   expectDecreasingWithin,
   expectedSigmaTimesteps,
   runLoop,
-} from './schedulerTestKit';
+} from '../../../test/schedulerTestKit';
 
 describeSchedulerReference('HeunDiscreteScheduler', (config) => new HeunDiscreteScheduler(config));
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadReference } from '../../../test/referenceData';
 import { KDPM2DiscreteScheduler } from './KDPM2DiscreteScheduler';
-import { describeSchedulerReference, fakeModel, loadSchedulerReference } from './referenceHarness';
+import { describeSchedulerReference, fakeModel, loadSchedulerReference } from '../../../test/referenceHarness';
 import {
   expectAllFinite,
   expectConfigError,
@@ -12,7 +12,7 @@ import {
   expectedSigmaTimesteps,
   runLoop,
   testTensor,
-} from './schedulerTestKit';
+} from '../../../test/schedulerTestKit';
 
 describeSchedulerReference('KDPM2DiscreteScheduler', (config) => new KDPM2DiscreteScheduler(config));
 

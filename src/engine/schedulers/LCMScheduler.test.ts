@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors';
 import type { NoiseSource } from '../random/NoiseSource';
 import { LCMScheduler } from './LCMScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
-import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from './schedulerTestKit';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
+import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from '../../../test/schedulerTestKit';
 import { loadReference } from '../../../test/referenceData';
 
 describeSchedulerReference('LCMScheduler', (config) => new LCMScheduler(config));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadReference } from '../../../test/referenceData';
 import { LMSDiscreteScheduler } from './LMSDiscreteScheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
 import {
   expectAllFinite,
   expectConfigError,
@@ -11,7 +11,7 @@ import {
   expectedSigmaTimesteps,
   runLoop,
   testTensor,
-} from './schedulerTestKit';
+} from '../../../test/schedulerTestKit';
 
 describeSchedulerReference('LMSDiscreteScheduler', (config) => new LMSDiscreteScheduler(config));
 

@@ -4,8 +4,8 @@ import { SchedulerConfigError } from '../errors';
 import { DDIMScheduler } from './DDIMScheduler';
 import { PNDMScheduler } from './PNDMScheduler';
 import type { Scheduler } from './Scheduler';
-import { describeSchedulerReference, loadSchedulerReference } from './referenceHarness';
-import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from './schedulerTestKit';
+import { describeSchedulerReference, loadSchedulerReference } from '../../../test/referenceHarness';
+import { expectAllFinite, expectConfigError, expectDecreasingWithin, runLoop, testTensor } from '../../../test/schedulerTestKit';
 import { loadReference } from '../../../test/referenceData';
 
 describeSchedulerReference('PNDMScheduler', (config) => new PNDMScheduler(config));

@@ -4,7 +4,7 @@ import { loadReference } from '../../../test/referenceData';
 import { DPMSolverMultistepScheduler } from './DPMSolverMultistepScheduler';
 import type { Scheduler } from './Scheduler';
 import { UniPCMultistepScheduler } from './UniPCMultistepScheduler';
-import { describeSchedulerReference, fakeModel, loadSchedulerReference } from './referenceHarness';
+import { describeSchedulerReference, fakeModel, loadSchedulerReference } from '../../../test/referenceHarness';
 import {
   expectAllFinite,
   expectConfigError,
@@ -12,7 +12,7 @@ import {
   expectedMultistepTimesteps,
   runLoop,
   testTensor,
-} from './schedulerTestKit';
+} from '../../../test/schedulerTestKit';
 
 describeSchedulerReference('UniPCMultistepScheduler', (config) => new UniPCMultistepScheduler(config));
 

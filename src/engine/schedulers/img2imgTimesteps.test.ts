@@ -5,7 +5,7 @@ import { DDIMScheduler } from './DDIMScheduler';
 import { EulerDiscreteScheduler } from './EulerDiscreteScheduler';
 import type { Scheduler } from './Scheduler';
 import { img2imgTimesteps } from './img2imgTimesteps';
-import { loadSchedulerReference } from './referenceHarness';
+import { loadSchedulerReference } from '../../../test/referenceHarness';
 
 const sd15 = loadSchedulerReference('DDIMScheduler').base_config_sd15;
 const ddim = (n: number) => {

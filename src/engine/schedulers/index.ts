@@ -1,5 +1,13 @@
 // Scheduler registry: maps diffusers class names and Replicate's scheduler names to the implementations.
 import { EngineError } from '../errors';
+import {
+  DIFFUSERS_SCHEDULER_NAMES,
+  ENGINE_SCHEDULER_NAMES,
+  REPLICATE_SCHEDULER_NAMES,
+  REPLICATE_SCHEDULERS,
+  type DiffusersSchedulerName,
+  type ReplicateSchedulerName,
+} from '../../predictions/schedulerNames';
 import type { Scheduler } from './Scheduler';
 import { DDIMScheduler } from './DDIMScheduler';
 import { DDPMScheduler } from './DDPMScheduler';
@@ -27,26 +35,13 @@ const DIFFUSERS_SCHEDULERS = {
   LCMScheduler,
   KDPM2DiscreteScheduler,
   UniPCMultistepScheduler,
-} satisfies Record<string, SchedulerClass>;
+} satisfies Record<DiffusersSchedulerName, SchedulerClass>;
 
-export type DiffusersSchedulerName = keyof typeof DIFFUSERS_SCHEDULERS;
+export type { DiffusersSchedulerName };
 
-/** The scheduler names Replicate's Stable Diffusion models accept, and the diffusers class each one means. */
-export const REPLICATE_SCHEDULERS = {
-  DDIM: 'DDIMScheduler',
-  K_EULER: 'EulerDiscreteScheduler',
-  K_EULER_ANCESTRAL: 'EulerAncestralDiscreteScheduler',
-  DPMSolverMultistep: 'DPMSolverMultistepScheduler',
-  PNDM: 'PNDMScheduler',
-  KLMS: 'LMSDiscreteScheduler',
-} as const satisfies Record<string, DiffusersSchedulerName>;
-
-export type ReplicateSchedulerName = keyof typeof REPLICATE_SCHEDULERS;
-
-export const REPLICATE_SCHEDULER_NAMES = Object.keys(REPLICATE_SCHEDULERS) as ReplicateSchedulerName[];
-export const DIFFUSERS_SCHEDULER_NAMES = Object.keys(DIFFUSERS_SCHEDULERS) as DiffusersSchedulerName[];
 /** Every name `createScheduler` accepts: Replicate's six first, then the diffusers class names. */
-export const SCHEDULER_NAMES: readonly string[] = [...REPLICATE_SCHEDULER_NAMES, ...DIFFUSERS_SCHEDULER_NAMES];
+export const SCHEDULER_NAMES = ENGINE_SCHEDULER_NAMES;
+export { DIFFUSERS_SCHEDULER_NAMES, REPLICATE_SCHEDULERS, REPLICATE_SCHEDULER_NAMES, type ReplicateSchedulerName };
 
 export function isSchedulerName(name: string): boolean {
   return Object.hasOwn(REPLICATE_SCHEDULERS, name) || Object.hasOwn(DIFFUSERS_SCHEDULERS, name);

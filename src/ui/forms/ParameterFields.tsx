@@ -1,11 +1,8 @@
 // The numeric parameters a mode accepts, with their limits as hints and their validation messages.
-import { engineSchema } from '../../engine/pipelines/engineInput';
-import { selectedModel } from '../../state/modelsSlice';
-import { useStudioStore } from '../../state/store';
-import type { GenerationMode } from '../../predictions/PredictionInput';
+import type { ModeSchema } from '../../predictions/modelSchemas';
 import type { DraftNumberField, ModeDraft } from '../../state/settingsSlice';
 import { NumberField } from './Field';
-import type { FieldErrors } from './draftToInput';
+import type { FieldErrors } from '../../app/draftToInput';
 import { SchedulerField } from './SchedulerField';
 
 const LABELS: Record<DraftNumberField, string> = {
@@ -20,20 +17,17 @@ const LABELS: Record<DraftNumberField, string> = {
 const ORDER: DraftNumberField[] = ['width', 'height', 'num_inference_steps', 'guidance_scale', 'num_outputs', 'prompt_strength'];
 
 interface ParameterFieldsProps {
-  mode: GenerationMode;
+  schema: ModeSchema;
   draft: ModeDraft;
   errors: FieldErrors;
   onChange(patch: Partial<ModeDraft>): void;
 }
 
-export function ParameterFields({ mode, draft, errors, onChange }: ParameterFieldsProps) {
-  // The limits follow the model that runs (SD-Turbo: 512², 1–4 steps).
-  const profile = useStudioStore((s) => selectedModel(s)?.profile);
-  const schema = engineSchema(mode, profile);
+export function ParameterFields({ schema, draft, errors, onChange }: ParameterFieldsProps) {
   const fields = ORDER.filter((field) => schema.fields.includes(field));
   return (
     <div className="parameter-fields">
-      <SchedulerField value={draft.scheduler} allowed={profile?.schedulers} error={errors.scheduler} onChange={(scheduler) => onChange({ scheduler })} />
+      <SchedulerField value={draft.scheduler} allowed={schema.schedulers} error={errors.scheduler} onChange={(scheduler) => onChange({ scheduler })} />
       <div className="parameter-grid">
         {fields.map((field) => {
           const limit = schema.limits[field];

@@ -1,39 +1,35 @@
-// Scheduler picker: Replicate's six names first (what the remote models accept), then the other engine schedulers
-// under their diffusers class names.
-import { DIFFUSERS_SCHEDULER_NAMES, REPLICATE_SCHEDULERS, REPLICATE_SCHEDULER_NAMES } from '../../engine/schedulers';
+// Scheduler picker over the names the running generator accepts: Replicate's names first (what the remote models
+// take), then the rest (the engine's other diffusers classes, or a remote API's own names).
+import { REPLICATE_SCHEDULER_NAMES, REPLICATE_SCHEDULERS } from '../../predictions/schedulerNames';
 import { Field } from './Field';
 
+const REPLICATE_NAMES = new Set<string>(REPLICATE_SCHEDULER_NAMES);
+/** Diffusers classes a Replicate name already offers: listed once, under the Replicate name. */
 const SHOWN_BY_REPLICATE_NAME = new Set<string>(Object.values(REPLICATE_SCHEDULERS));
-const OTHER_SCHEDULERS = DIFFUSERS_SCHEDULER_NAMES.filter((name) => !SHOWN_BY_REPLICATE_NAME.has(name));
 
 interface SchedulerFieldProps {
   value: string;
-  /** The model's own list, when it narrows the engine's. */
-  allowed?: readonly string[];
+  /** The names the generator accepts for this mode, in its order. */
+  allowed: readonly string[];
   onChange(value: string): void;
   error?: string;
 }
 
 export function SchedulerField({ value, allowed, onChange, error }: SchedulerFieldProps) {
-  const shown = (names: readonly string[]) => (allowed ? names.filter((name) => allowed.includes(name)) : names);
+  const replicate = allowed.filter((name) => REPLICATE_NAMES.has(name));
+  const others = allowed.filter((name) => !REPLICATE_NAMES.has(name) && !(replicate.length > 0 && SHOWN_BY_REPLICATE_NAME.has(name)));
+  const options = (names: readonly string[]) =>
+    names.map((name) => (
+      <option key={name} value={name}>
+        {name}
+      </option>
+    ));
   return (
     <Field label="Scheduler" error={error}>
       {({ id, describedBy, invalid }) => (
         <select id={id} value={value} aria-invalid={invalid} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)}>
-          <optgroup label="Replicate schedulers">
-            {shown(REPLICATE_SCHEDULER_NAMES).map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label="More diffusers schedulers">
-            {shown(OTHER_SCHEDULERS).map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </optgroup>
+          {replicate.length > 0 && <optgroup label="Replicate schedulers">{options(replicate)}</optgroup>}
+          {others.length > 0 && <optgroup label={replicate.length > 0 ? 'More diffusers schedulers' : 'Schedulers'}>{options(others)}</optgroup>}
         </select>
       )}
     </Field>

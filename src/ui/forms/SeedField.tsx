@@ -1,6 +1,6 @@
 // The seed: random by default, shown after every run, lockable so the next runs reuse it, and which PyTorch
 // generator it follows (CPU, as a diffusers script; or NVIDIA's CUDA generator, as on Replicate's GPUs).
-import type { NoiseDevice } from '../../engine/random/createGenerator';
+import type { NoiseDevice } from '../../predictions/backends';
 import type { SeedSetting } from '../../state/settingsSlice';
 import { Field } from './Field';
 

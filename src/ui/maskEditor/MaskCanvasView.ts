@@ -1,7 +1,7 @@
 // Hosts a MaskEditorController in the DOM: turns pointer, wheel and key events into controller calls, draws the
 // image and the mask overlay (only the changed block, from a persistent ImageData through a colour table), moves
 // the brush outline, and records paint latency (PointerEvent.timeStamp -> overlay updated) for the benchmark.
-import type { RgbaImage } from '../../engine/rgbaImage';
+import type { RgbaImage } from '../../predictions/rgbaImage';
 import type { EditorPointer, MaskEditorController, MaskEditorRenderer } from './MaskEditorController';
 import type { MaskDocument } from './MaskDocument';
 import type { Rect } from './DirtyRegion';

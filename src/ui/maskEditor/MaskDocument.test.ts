@@ -1,7 +1,7 @@
 // MaskDocument: thresholding into the engine's mask image, reading masks as the engine does, exact undo/redo of
 // rectangle patches across strokes, clear and invert, and the bounds on the undo history's memory.
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '../../engine/rgbaImage';
+import type { RgbaImage } from '../../predictions/rgbaImage';
 import { MaskDocument } from './MaskDocument';
 
 /** Paints a filled block [x0, x1) x [y0, y1) with `value` as a tool would, without committing. */

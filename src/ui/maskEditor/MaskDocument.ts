@@ -1,8 +1,6 @@
 // Owns one mask's pixels: coverage 0–255 per image pixel (255 = repaint), the edit in progress, its undo history
 // and the blocks the overlay has yet to redraw. Converts to and from the black/white mask image the engine takes.
-import { maskLuma } from '../../engine/imageMask';
-import { resamplePixels } from '../../engine/imageResize';
-import { checkImage, checkSize, type RgbaImage } from '../../engine/rgbaImage';
+import { checkImage, checkSize, maskLuma, resamplePixels, type RgbaImage } from '../../engine';
 import { DirtyRegion, type Rect } from './DirtyRegion';
 import { UndoHistory, type PixelPatch, type UndoLimits } from './UndoHistory';
 

@@ -2,7 +2,7 @@
 // pixels, the toolbar state follows every change (and stays the same object when nothing changed, as
 // useSyncExternalStore requires), and gestures end cleanly around undo, cancel and new images.
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '../../engine/rgbaImage';
+import type { RgbaImage } from '../../predictions/rgbaImage';
 import { MaskEditorController, type EditorPointer } from './MaskEditorController';
 
 function image(width: number, height: number, grey = 0): RgbaImage {

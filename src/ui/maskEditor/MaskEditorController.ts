@@ -1,7 +1,7 @@
 // The mask editor without the DOM: the open image and its MaskDocument, the tools, the view transform, the
 // toolbar settings and the small store (subscribe/getState) the toolbar reads with useSyncExternalStore.
 // MaskCanvasView feeds it pointer samples in viewport pixels and draws what changed when asked to render.
-import { checkImage, type RgbaImage } from '../../engine/rgbaImage';
+import { checkImage, type RgbaImage } from '../../engine';
 import { pressureScale, BrushTool, type BrushSample } from './BrushTool';
 import { LatencyStats } from './LatencyStats';
 import { MaskDocument } from './MaskDocument';

@@ -1,10 +1,10 @@
 // Turns what the user typed (a mode's draft and the seed setting) into a PredictionInput, and checks it with the
-// same validation module the engine and the remote clients use, so the form shows the engine's exact messages.
-import { engineSchema } from '../../engine/pipelines/engineInput';
-import type { GenerationMode, PredictionInput } from '../../predictions/PredictionInput';
-import type { ModelProfile } from '../../predictions/modelSchemas';
-import { validateInput } from '../../predictions/validateInput';
-import { DRAFT_NUMBER_FIELDS, type ModeDraft, type SeedSetting } from '../../state/settingsSlice';
+// one validation module every backend uses, against the schema the running generator serves for that mode, so the
+// form shows exactly the messages the engine or the remote API would give.
+import type { ModeSchema } from '../predictions/modelSchemas';
+import type { PredictionInput } from '../predictions/PredictionInput';
+import { validateInput } from '../predictions/validateInput';
+import { DRAFT_NUMBER_FIELDS, type ModeDraft, type SeedSetting } from '../state/settingsSlice';
 
 /** A typed number, or the raw text when it isn't one, so the error can say what came ('got "12a"'). */
 function parseNumber(text: string): number | string | undefined {
@@ -15,8 +15,7 @@ function parseNumber(text: string): number | string | undefined {
 }
 
 /** The prediction input a draft describes (without images, which the caller adds). */
-export function draftToInput(mode: GenerationMode, draft: ModeDraft, seed: SeedSetting, profile?: ModelProfile): PredictionInput<never> {
-  const schema = engineSchema(mode, profile);
+export function draftToInput(schema: ModeSchema, draft: ModeDraft, seed: SeedSetting): PredictionInput<never> {
   const input: Record<string, unknown> = { prompt: draft.prompt, scheduler: draft.scheduler };
   if (draft.negative_prompt.trim() !== '') input.negative_prompt = draft.negative_prompt;
   for (const field of DRAFT_NUMBER_FIELDS) {
@@ -37,19 +36,13 @@ export type FieldErrors = Partial<Record<string, string>>;
 
 /**
  * Field errors for a draft, keyed by field. Images are checked only for presence here (the pixels are decoded
- * already when present); the engine checks them again.
+ * already when present); the backend checks them again.
  */
-export function draftFieldErrors(
-  mode: GenerationMode,
-  draft: ModeDraft,
-  seed: SeedSetting,
-  images: { image?: boolean; mask?: boolean },
-  profile?: ModelProfile,
-): FieldErrors {
-  const input: Record<string, unknown> = { ...draftToInput(mode, draft, seed, profile) };
+export function draftFieldErrors(schema: ModeSchema, draft: ModeDraft, seed: SeedSetting, images: { image?: boolean; mask?: boolean }): FieldErrors {
+  const input: Record<string, unknown> = { ...draftToInput(schema, draft, seed) };
   if (images.image) input.image = true;
   if (images.mask) input.mask = true;
-  const result = validateInput(input, engineSchema(mode, profile), () => ({ image: true }));
+  const result = validateInput(input, schema, () => ({ image: true }));
   const errors: FieldErrors = {};
   if (!result.ok) for (const error of result.errors) errors[error.field] ??= error.message;
   return errors;

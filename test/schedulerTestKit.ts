@@ -1,9 +1,9 @@
 // Test-only helpers for the scheduler tests that go beyond the reference vectors: deterministic test tensors,
 // schedule shape checks, a counting noise source, a whole-loop runner and config-error assertions.
 import { expect } from 'vitest';
-import { SchedulerConfigError } from '../errors';
-import type { NoiseSource } from '../random/NoiseSource';
-import type { Scheduler } from './Scheduler';
+import { SchedulerConfigError } from '../src/engine/errors';
+import type { NoiseSource } from '../src/engine/random/NoiseSource';
+import type { Scheduler } from '../src/engine/schedulers/Scheduler';
 import { fakeModel } from './referenceHarness';
 
 /** Deterministic standard-normal-ish values (Box-Muller over a small LCG), as float32. */

@@ -1,5 +1,5 @@
 // Decoded input images live here, outside the store (pixels are not UI state); the store keeps their ids and sizes.
-import type { RgbaImage } from '../../engine/image';
+import type { RgbaImage } from '../predictions/rgbaImage';
 
 const images = new Map<string, RgbaImage>();
 let counter = 0;

@@ -2,10 +2,10 @@
 // timesteps, sigmas, every step teacher-forced, a free-running loop with the documented fake model, and img2img.
 // Each scheduler's test file calls `describeSchedulerReference` once.
 import { describe, expect, it } from 'vitest';
-import { f32, loadReference, worstToleranceRatio } from '../../../test/referenceData';
-import type { NoiseSource } from '../random/NoiseSource';
-import type { Scheduler } from './Scheduler';
-import { img2imgTimesteps } from './img2imgTimesteps';
+import { f32, loadReference, worstToleranceRatio } from './referenceData';
+import type { NoiseSource } from '../src/engine/random/NoiseSource';
+import type { Scheduler } from '../src/engine/schedulers/Scheduler';
+import { img2imgTimesteps } from '../src/engine/schedulers/img2imgTimesteps';
 
 interface ReferenceStep {
   i: number;

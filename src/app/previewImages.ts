@@ -1,5 +1,5 @@
 // The latest live preview of each running job, outside the store (pixels are not UI state).
-import type { RgbaImage } from '../../engine/image';
+import type { RgbaImage } from '../predictions/rgbaImage';
 
 const previews = new Map<string, RgbaImage>();
 

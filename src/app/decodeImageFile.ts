@@ -1,6 +1,6 @@
 // Decodes a user's file (picked, dropped or pasted) with the browser's own decoders into RGBA pixels, with a
 // clear message for files that aren't images.
-import type { RgbaImage } from '../../engine/image';
+import type { RgbaImage } from '../predictions/rgbaImage';
 
 /** Beyond this many pixels decoding would take hundreds of MB of memory (e.g. a 100-megapixel scan). */
 const MAX_PIXELS = 64 * 1024 * 1024;
