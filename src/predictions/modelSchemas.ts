@@ -126,6 +126,16 @@ export function defaultModeSchemas(schedulers: readonly string[]): Record<Genera
   return { 'text-to-image': textToImage, 'image-to-image': imageToImage, inpainting };
 }
 
+/**
+ * The Replicate model versions the three modes mirror, as `owner/name:version` (what POST /v1/predictions takes
+ * in `version`, and what our own server answers to).
+ */
+export const REPLICATE_VERSIONS: Record<GenerationMode, string> = {
+  'text-to-image': 'stability-ai/stable-diffusion:ac732df83cea7fff18b8472768c88ad041fa750ff7682a21affe81863cbe77e4',
+  'image-to-image': 'stability-ai/stable-diffusion-img2img:15a3689ee13b0d2616e98820eca31d4c3abcd36672df6afce5cb6feb1d66087d',
+  inpainting: 'stability-ai/stable-diffusion-inpainting:95b7223104132402a9ae91cc677285bc5eb997834bd2349fa486f53910fd68b3',
+};
+
 /** The three modes as the local engine serves them: every scheduler it implements. */
 export const LOCAL_MODE_SCHEMAS: Record<GenerationMode, ModeSchema> = defaultModeSchemas(ENGINE_SCHEDULER_NAMES);
 
