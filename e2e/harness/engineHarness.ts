@@ -70,7 +70,7 @@ async function generate(job: HarnessJob): Promise<HarnessResult> {
     previews,
     predictTime: prediction.metrics.predict_time,
     logs: prediction.logs,
-    pixels: images[0] ? Array.from(images[0].data) : undefined,
+    pixels: images?.[0] ? Array.from(images[0].data) : undefined,
   };
 }
 

@@ -136,7 +136,7 @@ export class StudioController {
     const settings = result.settings;
     const outputs: HistoryImage[] = [];
     if (settings) {
-      for (const image of result.images) {
+      for (const image of result.images ?? []) {
         const blob = await encodePredictionPng(image, { mode, settings, model: this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined });
         outputs.push({ blob, width: image.width, height: image.height });
       }

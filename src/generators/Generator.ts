@@ -23,8 +23,13 @@ export type JobEvent =
 export interface JobResult {
   /** The finished prediction record (status succeeded, failed or canceled); outputs are filled by the history. */
   prediction: Prediction;
-  /** Output pixels when the prediction succeeded. */
-  images: RgbaImage[];
+  /**
+   * Output pixels when the prediction succeeded and they are at hand: always from the local engine; from a remote
+   * API where the environment can decode its files (a browser, not Node).
+   */
+  images?: RgbaImage[];
+  /** The result files as a remote API served them (PNG, JPEG, WebP), fetched; absent for local runs. */
+  outputs?: Blob[];
   error?: SerializedError;
   /** The seed the run used (the input's, or the random one picked), when it succeeded. */
   seed?: number;

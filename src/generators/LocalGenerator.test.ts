@@ -100,7 +100,7 @@ describe('LocalGenerator', () => {
     const result = await generator.submit({ ...REQUEST, input }, onEvent).result;
 
     expect(result.images).toHaveLength(1);
-    expect(result.images[0]).toMatchObject({ width: 64, height: 64 });
+    expect(result.images![0]).toMatchObject({ width: 64, height: 64 });
     expect(result.seed).toBe(42);
     const { prediction } = result;
     expect(prediction).toMatchObject({ model: 'tiny-sd', input, status: 'succeeded', error: null, output: null, backend: 'local · Node CPU' });
@@ -118,7 +118,7 @@ describe('LocalGenerator', () => {
     const first = await generator.submit({ ...REQUEST, input: withoutSeed }, () => undefined).result;
     expect(first.prediction.input.seed).toBe(first.seed);
     const replay = await generator.submit({ ...REQUEST, input: { ...withoutSeed, seed: first.prediction.input.seed } }, () => undefined).result;
-    expect(Array.from(replay.images[0].data)).toEqual(Array.from(first.images[0].data));
+    expect(Array.from(replay.images![0].data)).toEqual(Array.from(first.images![0].data));
   });
 
   it('cancels a queued job without sending it to the worker, and a running job between steps', async () => {
