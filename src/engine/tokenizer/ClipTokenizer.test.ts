@@ -37,6 +37,12 @@ describe('ClipTokenizer.encode matches the Hugging Face fast tokenizer', () => {
     expect(tokenizer.encode(c.text)).toEqual(c.hf_fast_ids);
   });
 
+  it('matches special tokens as typed, case and all: <|ENDOFTEXT|> is ordinary text, split into BPE pieces', () => {
+    expect(tokenizer.encode('<|ENDOFTEXT|>')).toEqual([27, 347, 40786, 4160, 91, 285]);
+    expect(tokenizer.encode('<|endoftext|>')).toEqual([49407]);
+    expect(tokenizer.encode('a <|endoftext|>b')).toEqual([...tokenizer.encode('a'), 49407, ...tokenizer.encode('b')]);
+  });
+
   it('gives the documented example', () => {
     expect(tokenizer.encode('a photo of a cat')).toEqual([320, 1125, 539, 320, 2368]);
   });

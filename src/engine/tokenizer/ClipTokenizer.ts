@@ -98,7 +98,9 @@ export class ClipTokenizer {
     // Special tokens are matched in normalized text, leftmost first and longest first at one position (the
     // LeftmostLongest matching of tokenizers' added vocabulary), before the pre-tokenizer sees the pieces between.
     const specialTokenIds = new Map<string, number>();
-    for (const token of specialTokens) specialTokenIds.set(normalize(token), vocab.get(token) as number);
+    // Matched in the text as typed, case and all, as the Hugging Face fast tokenizer matches its added tokens:
+    // "<|ENDOFTEXT|>" is ordinary text there, split into BPE pieces, not the end token.
+    for (const token of specialTokens) specialTokenIds.set(token, vocab.get(token) as number);
     this.specialTokenIds = specialTokenIds;
     const alternatives = [...specialTokenIds.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.specialTokenSplitter = new RegExp(`(${alternatives.join('|')})`, 'u');
@@ -134,13 +136,13 @@ export class ClipTokenizer {
       throw new EngineError('invalid_input', `prompt: expected a string, got ${describeValue(text)}.`);
     }
     const ids: number[] = [];
-    const pieces = normalize(text).split(this.specialTokenSplitter);
+    const pieces = text.split(this.specialTokenSplitter);
     for (let i = 0; i < pieces.length; i++) {
       if (i % 2 === 1) {
         ids.push(this.specialTokenIds.get(pieces[i]) as number);
         continue;
       }
-      for (const word of pieces[i].matchAll(PRE_TOKEN)) this.bpe.encodeWord(word[0], ids);
+      for (const word of normalize(pieces[i]).matchAll(PRE_TOKEN)) this.bpe.encodeWord(word[0], ids);
     }
     return ids;
   }
