@@ -204,3 +204,38 @@ describe('LocalGenerator', () => {
     expect(workers[0].terminated).toBe(true);
   });
 });
+
+/** A worker that accepts a job, reports one step, then hangs: it never answers again, not even a cancel. */
+class HungWorker implements EngineWorker {
+  onmessage: EngineWorker['onmessage'] = null;
+  onerror: EngineWorker['onerror'] = null;
+  onmessageerror: EngineWorker['onmessageerror'] = null;
+  terminated = false;
+  postMessage(message: WorkerRequest): void {
+    if (message.type !== 'generate') return;
+    const progress = { type: 'progress', jobId: message.jobId, phase: 'denoising', step: 1, totalSteps: 500 };
+    setTimeout(() => this.onmessage?.(new MessageEvent('message', { data: progress })));
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+describe('LocalGenerator with a hung worker', () => {
+  it('ends a job as canceled when its cancel is not acknowledged in time, and starts a fresh worker for the next job', async () => {
+    const workers: HungWorker[] = [];
+    generator = new LocalGenerator({ model: tinyModelRef('tiny-sd'), createWorker: () => (workers.push(new HungWorker()), workers.at(-1)!) });
+    const events: JobEvent[] = [];
+    const handle = generator.submit(REQUEST, (event) => events.push(event));
+    await expect.poll(() => events.some((event) => event.type === 'progress')).toBe(true);
+    const asked = performance.now();
+    handle.cancel();
+    const result = await handle.result;
+    expect(result.prediction.status).toBe('canceled');
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(4900);
+    expect(result.prediction.logs).toContain('The engine did not stop within 5 s; it was restarted.');
+    expect(workers[0].terminated).toBe(true);
+    generator.submit(REQUEST, () => undefined);
+    expect(workers).toHaveLength(2);
+  }, 15_000);
+});

@@ -19,7 +19,8 @@ export interface EngineWorker {
 export interface LocalGeneratorOptions {
   model: ModelRef;
   backend?: BackendPreference;
-  createWorker?: () => EngineWorker;
+  /** Builds a worker named `name` (tests run an EngineHost in-process instead). */
+  createWorker?: (name: string) => EngineWorker;
 }
 
 /** A failed `prepare`, carrying the worker's error code ('no_adapter', 'model_contract', ...). */
@@ -32,8 +33,11 @@ export class LocalEngineError extends Error {
   }
 }
 
-const createEngineWorker = (): EngineWorker =>
-  new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'sd-engine' });
+/** `name` is unique per worker: the worker holds a Web Lock of that name for as long as it lives. */
+const createEngineWorker = (name: string): EngineWorker => new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name });
+
+/** How long a running job may take to acknowledge a cancel before its worker is presumed hung and replaced. */
+const CANCEL_ACK_MS = 5000;
 
 interface Job {
   id: string;
@@ -46,6 +50,9 @@ interface Job {
   phase?: string;
   stepsPerSecond?: number;
   finished: boolean;
+  /** When the worker last reported on this job, and the longest silence so far (a step, a graph loading). */
+  lastEventAt: number;
+  slowestGapMs: number;
   resolve: (result: JobResult) => void;
 }
 
@@ -64,7 +71,7 @@ export class LocalGenerator implements Generator {
   readonly name = 'local';
   private model: ModelRef;
   private preference: BackendPreference;
-  private readonly createWorker: () => EngineWorker;
+  private readonly createWorker: (name: string) => EngineWorker;
   private worker?: EngineWorker;
   /** Set after a device loss: the worker's onnxruntime holds a dead GPU device, so the next job gets a new worker. */
   private restartBeforeNext = false;
@@ -133,6 +140,8 @@ export class LocalGenerator implements Generator {
       prediction: startingPrediction(id, this.model.id, request.input, new Date()),
       logs: [],
       finished: false,
+      lastEventAt: performance.now(),
+      slowestGapMs: 0,
       resolve,
     };
     this.queue.push(job);
@@ -157,8 +166,16 @@ export class LocalGenerator implements Generator {
       this.finish(job, { status: 'canceled' });
       this.announcePositions();
     } else if (this.running === job) {
-      // Cooperative: the engine stops before its next UNet call and answers 'canceled'.
+      // Cooperative: the engine stops before its next UNet call and answers 'canceled'. A worker that doesn't
+      // answer within a few seconds (or twice its slowest step so far) is hung: replace it, the job is canceled.
       this.worker?.postMessage({ type: 'cancel', jobId: job.id });
+      const deadline = Math.max(CANCEL_ACK_MS, 2 * job.slowestGapMs);
+      setTimeout(() => {
+        if (job.finished || this.running !== job) return;
+        job.logs.push(`The engine did not stop within ${(deadline / 1000).toFixed(0)} s; it was restarted.`);
+        this.stopWorker();
+        this.finish(job, { status: 'canceled' });
+      }, deadline);
     }
   }
 
@@ -170,6 +187,7 @@ export class LocalGenerator implements Generator {
     const worker = this.workerForNextRequest();
     this.running = job;
     job.prediction = { ...job.prediction, status: 'processing', started_at: new Date().toISOString() };
+    job.lastEventAt = performance.now();
     emit(job, { type: 'started' });
     const { mode, input, options } = job.request;
     try {
@@ -191,8 +209,9 @@ export class LocalGenerator implements Generator {
       this.stopWorker();
     }
     if (this.worker) return this.worker;
-    const worker = this.createWorker();
-    worker.onmessage = (message) => this.onWorkerEvent(message.data);
+    const name = `sd-engine-${crypto.randomUUID()}`;
+    const worker = this.createWorker(name);
+    worker.onmessage = (message) => this.onWorkerEvent(message.data, worker, name);
     worker.onerror = (event) => {
       event.preventDefault?.();
       this.onWorkerCrash(event.message || 'the engine worker stopped with an uncaught error');
@@ -216,7 +235,20 @@ export class LocalGenerator implements Generator {
     if (this.running) this.fail(this.running, crash);
   }
 
-  private onWorkerEvent(event: WorkerEvent): void {
+  /** The worker holds the lock named after it; getting it means the worker is gone, however it ended. */
+  private watchLiveness(worker: EngineWorker, name: string): void {
+    void globalThis.navigator?.locks
+      ?.request(name, () => {
+        if (this.worker === worker) this.onWorkerCrash('it ended without an error (the browser may have stopped it to free memory)');
+      })
+      .catch(() => undefined);
+  }
+
+  private onWorkerEvent(event: WorkerEvent, worker: EngineWorker, name: string): void {
+    if (event.type === 'alive') {
+      this.watchLiveness(worker, name);
+      return;
+    }
     if (event.type === 'device-lost') {
       this.restartBeforeNext = true;
       return;
@@ -244,6 +276,9 @@ export class LocalGenerator implements Generator {
         emit(job, { type: 'backend', backend: event.backend });
         return;
       case 'progress': {
+        const now = performance.now();
+        job.slowestGapMs = Math.max(job.slowestGapMs, now - job.lastEventAt);
+        job.lastEventAt = now;
         if (event.phase !== job.phase) job.logs.push(PHASE_LOG[event.phase](event.totalSteps));
         job.phase = event.phase;
         job.stepsPerSecond = event.stepsPerSecond ?? job.stepsPerSecond;

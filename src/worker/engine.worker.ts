@@ -10,4 +10,12 @@ declare const self: DedicatedWorkerGlobalScope;
 if (!self.name?.startsWith('em-pthread')) {
   const host = new EngineHost(webModelLoader, (event: WorkerEvent, transfer) => self.postMessage(event, transfer));
   self.onmessage = (message: MessageEvent<WorkerRequest>) => void host.handle(message.data);
+  // Held for the worker's whole life: a browser that ends the worker silently (memory pressure, self.close())
+  // releases it, and the app, waiting for the same lock, learns at once that the worker is gone.
+  void navigator.locks
+    ?.request(self.name, () => {
+      self.postMessage({ type: 'alive' } satisfies WorkerEvent);
+      return new Promise<never>(() => undefined);
+    })
+    .catch(() => undefined);
 }

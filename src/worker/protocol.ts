@@ -42,4 +42,6 @@ export type WorkerEvent =
     }
   | { type: 'canceled'; jobId: string }
   | { type: 'error'; jobId: string; error: SerializedError }
-  | { type: 'device-lost'; message: string };
+  | { type: 'device-lost'; message: string }
+  /** The worker holds its liveness lock (a Web Lock named after the worker): its release means the worker is gone. */
+  | { type: 'alive' };
