@@ -4,7 +4,8 @@ import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const PORT = 5174;
+/** The port the e2e build is served on; E2E_PORT changes it (the app's own port is set with npm start -- --port). */
+const PORT = Number(process.env.E2E_PORT ?? 5174);
 const HARNESS_CONFIG = 'e2e/harness/vite.config.ts';
 
 export default defineConfig({
@@ -40,6 +41,7 @@ export default defineConfig({
     command: `node_modules/.bin/tsx scripts/generateTinyModels.ts && node_modules/.bin/tsx scripts/generateTinyModels.ts --test && node_modules/.bin/vite build --config ${HARNESS_CONFIG} --logLevel warn && node_modules/.bin/vite preview --config ${HARNESS_CONFIG} --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     timeout: 180_000,
-    reuseExistingServer: !process.env.CI,
+    // Always a fresh server: one already listening on the port may serve another build (or another project).
+    reuseExistingServer: false,
   },
 });

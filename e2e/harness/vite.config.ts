@@ -5,7 +5,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig, type Plugin } from 'vite';
-import appConfig from '../../vite.config';
+import appConfig from '../../vite.config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const testModels = join(root, 'test', 'models');

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeModelLoader, tinyModelRef, type CountingLoader } from '../../test/nodeModelLoader';
 import { EngineHost } from '../worker/EngineHost';
-import type { WorkerRequest } from '../worker/protocol';
+import type { WorkerEvent, WorkerRequest } from '../worker/protocol';
 import type { GenerationRequest, JobEvent } from './Generator';
 import { LocalGenerator, type EngineWorker } from './LocalGenerator';
 
@@ -213,7 +213,7 @@ class HungWorker implements EngineWorker {
   terminated = false;
   postMessage(message: WorkerRequest): void {
     if (message.type !== 'generate') return;
-    const progress = { type: 'progress', jobId: message.jobId, phase: 'denoising', step: 1, totalSteps: 500 };
+    const progress: WorkerEvent = { type: 'progress', jobId: message.jobId, phase: 'denoising', step: 1, totalSteps: 500 };
     setTimeout(() => this.onmessage?.(new MessageEvent('message', { data: progress })));
   }
   terminate(): void {
