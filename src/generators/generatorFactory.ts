@@ -2,12 +2,15 @@
 // Generator; nothing else constructs one by hand.
 import type { Generator } from './Generator';
 import { LocalGenerator, type LocalGeneratorOptions } from './LocalGenerator';
+import { createRemoteGenerator, type RemoteGeneratorConfig } from './remote';
 
-export type GeneratorConfig = { kind: 'local' } & LocalGeneratorOptions;
+export type GeneratorConfig = ({ kind: 'local' } & LocalGeneratorOptions) | ({ kind: 'remote' } & RemoteGeneratorConfig);
 
 export function createStudioGenerator(config: GeneratorConfig): Generator {
   switch (config.kind) {
     case 'local':
       return new LocalGenerator(config);
+    case 'remote':
+      return createRemoteGenerator(config);
   }
 }
