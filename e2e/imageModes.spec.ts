@@ -112,7 +112,7 @@ test('a file that is not an image is rejected with a message', async ({ page }) 
   await studio.screenshot('not-an-image');
   await studio.fill({ Prompt: 'anything' });
   await studio.generate();
-  await expect(page.getByText('image: expected an image (image-to-image needs one), got nothing').first()).toBeVisible();
+  await expect(page.getByText('Input image: pick, drop or paste an image first').first()).toBeVisible();
   await expect(studio.results()).toHaveCount(0);
 });
 

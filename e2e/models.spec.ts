@@ -272,7 +272,7 @@ test('an inpainting model offers only the Inpainting tab', async ({ page }) => {
   await models.download('inpainter');
   await models.waitStored('inpainter');
   await models.select('inpainter');
-  await expect(page.getByRole('tab')).toHaveText(['Inpainting']);
+  await expect(page.getByRole('tab')).toHaveText(['Inpainting', 'PNG Info']);
   await studio.screenshot('models-inpainting-only');
 });
 

@@ -68,7 +68,7 @@ test('a bad field shows its error next to it and nothing runs', async ({ page })
   const studio = new StudioPage(page);
   await studio.goto();
   await studio.fill({ ...SMALL, Width: '500' });
-  const error = 'width: expected a multiple of 64 between 64 and 1024, got 500';
+  const error = 'Width: a multiple of 64 from 64 to 1024; you entered 500';
   await expect(page.getByText(error).first()).toBeVisible();
   await expect(studio.field('Width')).toHaveAttribute('aria-invalid', 'true');
   await expect(studio.field('Width')).toHaveAccessibleDescription(new RegExp(error));

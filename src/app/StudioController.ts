@@ -4,6 +4,7 @@
 import { fitWithin, type RgbaImage } from '../engine';
 import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import type { Generator, JobEvent, JobHandle, JobResult } from '../generators/Generator';
+import type { GeneratorRouter } from './GeneratorRouter';
 import { encodePng, encodePredictionPng } from '../history/encodePng';
 import { HistoryStorageError, type HistoryImage, type HistoryRecord, type HistoryStore } from '../history/historyStore';
 import type { GenerationMode, PredictionInput } from '../predictions/PredictionInput';
@@ -20,8 +21,15 @@ const unsavedBlobs = new Map<string, Blob[]>();
 
 export interface GenerateOutcome {
   started: boolean;
+  /** The field the reason is about; image and mask errors show at the picker and the mask editor. */
+  field?: string;
   /** Why nothing started: field errors are shown next to their fields. */
   reason?: string;
+  /**
+   * Nothing started because this device can't run the job (the reason, in words) but a remote API could: ask the
+   * user once; on yes, set remoteConsent and generate again.
+   */
+  askRemote?: string;
 }
 
 export class StudioController {
@@ -34,7 +42,7 @@ export class StudioController {
    */
   constructor(
     private readonly store: StudioStore,
-    private readonly generator: Generator,
+    private readonly router: GeneratorRouter,
     private readonly history: HistoryStore,
     private readonly model: () => ModelRef,
     private readonly onJobError: (error: SerializedError) => void = () => undefined,
@@ -61,16 +69,41 @@ export class StudioController {
     const schema = state.schemas[mode];
     if (!schema) return { started: false, reason: `${mode}: this model or backend does not offer it` };
     const errors = draftFieldErrors(schema, draft, state.seed, { image: Boolean(image), mask: Boolean(mask) });
-    if (mode === 'inpainting' && image && !mask) errors.mask = 'mask: paint the area to repaint on the image first';
-    if (Object.keys(errors).length > 0) return { started: false, reason: Object.values(errors)[0] };
+    if (mode === 'inpainting' && image && !mask) errors.mask = 'Mask: paint the area to repaint on the image first';
+    if (mode !== 'text-to-image' && errors.image) state.setInputError(mode, errors.image);
+    state.setMaskError(mode === 'inpainting' && errors.mask ? errors.mask : null);
+    const [field] = Object.keys(errors);
+    if (field) return { started: false, reason: errors[field], field };
 
+    const route = this.router.route();
+    if (route.run === 'ask') return { started: false, askRemote: route.reason };
+    if (route.run === 'nowhere') return { started: false, reason: route.reason };
     const input: PredictionInput<RgbaImage> = { ...draftToInput(schema, draft, state.seed), image, mask };
+    this.submit(route.generator, mode, input);
+    return { started: true };
+  }
+
+  /** Runs a job again on the remote API: a local run that failed because of the device (lost, out of memory). */
+  async rerunRemotely(record: HistoryRecord): Promise<void> {
+    const decode = async (kind: 'image' | 'mask') => {
+      const blob = await this.history.getInput(record.id, kind);
+      return blob ? decodeImageFile(blob) : undefined;
+    };
+    const input: PredictionInput<RgbaImage> = { ...record.prediction.input, image: undefined, mask: undefined };
+    if (record.mode !== 'text-to-image') input.image = await decode('image');
+    if (record.mode === 'inpainting') input.mask = await decode('mask');
+    this.store.getState().setRemoteConsent(true);
+    this.submit(this.router.remoteGenerator(), record.mode, input);
+  }
+
+  private submit(generator: Generator, mode: GenerationMode, input: PredictionInput<RgbaImage>): void {
+    const state = this.store.getState();
     const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2 };
     // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
     let handle: JobHandle | undefined;
     const early: JobEvent[] = [];
-    handle = this.generator.submit({ mode, input, options }, (event) => (handle ? this.onJobEvent(handle.id, event) : early.push(event)));
-    state.addJob({ id: handle.id, mode, status: 'queued', step: 0, totalSteps: 0, previewVersion: 0, startedAt: Date.now() });
+    handle = generator.submit({ mode, input, options }, (event) => (handle ? this.onJobEvent(handle.id, event) : early.push(event)));
+    state.addJob({ id: handle.id, mode, prompt: input.prompt, status: 'queued', step: 0, totalSteps: 0, previewVersion: 0, startedAt: Date.now() });
     for (const event of early) this.onJobEvent(handle.id, event);
     this.cancelers.set(handle.id, handle.cancel);
     const id = handle.id;
@@ -84,7 +117,6 @@ export class StudioController {
         this.store.getState().removeJob(id);
         this.store.getState().setStorageError(`The result could not be stored: ${(error as Error).message}`);
       });
-    return { started: true };
   }
 
   cancel(jobId: string): void {
@@ -112,7 +144,8 @@ export class StudioController {
         break;
       }
       case 'backend':
-        setBackend(event.backend);
+        // The badge and Auto's decision follow the local engine; a remote job says where it ran on its own card.
+        if (event.backend.kind !== 'remote') setBackend(event.backend);
         break;
     }
   }
@@ -135,10 +168,19 @@ export class StudioController {
 
     const settings = result.settings;
     const outputs: HistoryImage[] = [];
-    if (settings) {
-      for (const image of result.images ?? []) {
-        const blob = await encodePredictionPng(image, { mode, settings, model: this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined });
-        outputs.push({ blob, width: image.width, height: image.height });
+    for (const [batchPosition, image] of (result.images ?? []).entries()) {
+      // With the settings that ran, the PNG carries A1111's parameters chunk; a remote run that did not report
+      // them keeps the pixels without it rather than guessing.
+      const blob = settings
+        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition })
+        : await encodePng(image);
+      outputs.push({ blob, width: image.width, height: image.height });
+    }
+    if (outputs.length === 0 && result.outputs) {
+      // A remote result this environment could not decode: keep the files as the API served them.
+      for (const blob of result.outputs) {
+        const size = await decodeImageFile(blob).catch(() => ({ width: 0, height: 0 }));
+        outputs.push({ blob, width: size.width, height: size.height });
       }
     }
     const asHistoryImage = async (image: RgbaImage | undefined) =>
@@ -151,6 +193,7 @@ export class StudioController {
       outputs,
       inputImage: await asHistoryImage(input.image),
       inputMask: await asHistoryImage(input.mask),
+      errorCode: result.error?.code,
     };
     try {
       const record = await this.history.save(entry);

@@ -1,14 +1,17 @@
-// Builds the studio at start-up: the store, the local generator, the weight store and the Models panel's
-// controller (which copies the demo model into the store on first use and loads the selected model), the history,
-// and the controller that ties them; shows the backend as soon as a model is loaded.
+// Builds the studio at start-up: the store, the generators (the local engine, and the remote API when the user
+// configured one) behind one router, the weight store and the Models panel's controller (which copies the demo
+// model into the store on first use and loads the selected model), the history, and the controller that ties them.
 import { createStudioGenerator } from '../generators/generatorFactory';
 import { HistoryStore } from '../history/historyStore';
 import { DEMO_MODEL_ID } from '../models/catalog';
 import { requestPersistentStorage } from '../models/storageSpace';
 import { WeightStore } from '../models/weightStore';
-import { useStudioStore } from '../state/store';
 import type { ModelRef } from '../predictions/backends';
+import { localPreference } from '../state/remoteSlice';
+import { useStudioStore } from '../state/store';
+import { GeneratorRouter } from './GeneratorRouter';
 import { ModelsController } from './ModelsController';
+import { loadRemoteToken } from './remoteToken';
 import { StudioController } from './StudioController';
 
 export interface Studio {
@@ -18,28 +21,44 @@ export interface Studio {
 
 export function createStudio(): Studio {
   const store = useStudioStore;
-  const generator = createStudioGenerator({ kind: 'local', model: { id: DEMO_MODEL_ID }, backend: store.getState().backendPreference });
-  generator.onBackendChange((backend) => store.getState().setBackend(backend));
+  store.getState().setRemoteToken(loadRemoteToken());
+  const local = createStudioGenerator({ kind: 'local', model: { id: DEMO_MODEL_ID }, backend: localPreference(store.getState().backendPreference) });
+  const router = new GeneratorRouter(store, local, (settings) => createStudioGenerator({ kind: 'remote', ...settings }));
+  local.onBackendChange((backend) => store.getState().setBackend(backend));
+
+  /** The form follows the generator jobs go to: the remote API's fields and limits when Compute on is Remote. */
+  const showSchemas = () => {
+    const { backendPreference } = store.getState();
+    let schemas = local.modeSchemas(loaded ?? models.modelRef());
+    try {
+      if (backendPreference === 'remote') schemas = router.remoteGenerator().modeSchemas();
+    } catch {
+      // Settings that can't work yet (a half-typed URL): the form keeps the local limits; Generate says why.
+    }
+    store.getState().setSchemas(schemas);
+  };
 
   let loaded: ModelRef | undefined;
   const activate = async (model: ModelRef) => {
     loaded = model;
-    store.getState().setSchemas(generator.modeSchemas(model));
+    showSchemas();
     try {
-      await generator.prepare(model, store.getState().backendPreference);
+      await local.prepare(model, localPreference(store.getState().backendPreference));
     } catch (error) {
       store.getState().setBackend(null, error instanceof Error ? error.message : String(error));
-      // The caller repairs damaged weights; other failures stay in the badge.
+      // The caller repairs damaged weights; other failures stay in the badge (and Auto may offer the remote API).
       if (String((error as { code?: unknown }).code).startsWith('weights_')) throw error;
     }
   };
   const models = new ModelsController({ store, weights: new WeightStore(), activate });
-  const controller = new StudioController(store, generator, new HistoryStore(), () => loaded ?? models.modelRef(), (error) => {
+  const controller = new StudioController(store, router, new HistoryStore(), () => loaded ?? models.modelRef(), (error) => {
     if (error.code === 'weights_damaged') void models.repair(store.getState().selectedModelId);
   });
 
   store.subscribe((state, previous) => {
-    if (state.backendPreference !== previous.backendPreference && loaded) void activate(loaded).catch(() => undefined);
+    const localChanged = localPreference(state.backendPreference) !== localPreference(previous.backendPreference);
+    if (localChanged && loaded) void activate(loaded).catch(() => undefined);
+    else if (state.backendPreference !== previous.backendPreference || state.remote !== previous.remote) showSchemas();
   });
   void models.init().catch((error: unknown) => store.getState().setBackend(null, `The models could not be read: ${(error as Error).message}`));
   void controller.loadHistory();

@@ -4,6 +4,7 @@
 import type { ModeSchema } from '../predictions/modelSchemas';
 import type { PredictionInput } from '../predictions/PredictionInput';
 import { validateInput } from '../predictions/validateInput';
+import { formMessage } from './formMessages';
 import { DRAFT_NUMBER_FIELDS, type ModeDraft, type SeedSetting } from '../state/settingsSlice';
 
 /** A typed number, or the raw text when it isn't one, so the error can say what came ('got "12a"'). */
@@ -44,6 +45,11 @@ export function draftFieldErrors(schema: ModeSchema, draft: ModeDraft, seed: See
   if (images.mask) input.mask = true;
   const result = validateInput(input, schema, () => ({ image: true }));
   const errors: FieldErrors = {};
-  if (!result.ok) for (const error of result.errors) errors[error.field] ??= error.message;
+  if (!result.ok) {
+    for (const error of result.errors) {
+      const typed = error.field === 'seed' ? seed.value : (draft as unknown as Record<string, string | undefined>)[error.field];
+      errors[error.field] ??= formMessage(error, schema, typed);
+    }
+  }
   return errors;
 }

@@ -40,6 +40,8 @@ export interface HistoryEntry {
   /** Image-to-image and inpainting: the input image and mask, so the prediction can be rerun. */
   inputImage?: HistoryImage;
   inputMask?: HistoryImage;
+  /** A failed prediction's error code ('device_lost', 'rate_limited', …), so the card can offer what fits. */
+  errorCode?: string;
 }
 
 export type InputKind = 'image' | 'mask';
@@ -57,6 +59,7 @@ export interface HistoryRecord {
   outputs: StoredImageInfo[];
   inputImage?: StoredImageInfo;
   inputMask?: StoredImageInfo;
+  errorCode?: string;
   /** All of this prediction's blobs together. */
   bytes: number;
   savedAt: string;
@@ -94,6 +97,7 @@ function toRecord(entry: HistoryEntry, savedAt: string): HistoryRecord {
   const record: HistoryRecord = { id: prediction.id, prediction: { ...prediction, input, output: null }, mode, outputs, bytes: 0, savedAt };
   if (noiseDevice !== undefined) record.noiseDevice = noiseDevice;
   if (maskBlur !== undefined) record.maskBlur = maskBlur;
+  if (entry.errorCode !== undefined) record.errorCode = entry.errorCode;
   if (inputImage) record.inputImage = describeImage(inputImage);
   if (inputMask) record.inputMask = describeImage(inputMask);
   record.bytes = [...outputs, record.inputImage, record.inputMask].reduce((sum, info) => sum + (info?.bytes ?? 0), 0);

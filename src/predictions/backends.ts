@@ -40,10 +40,14 @@ export interface BackendInfo {
   adapter?: string;
 }
 
+/** How the prompt is read: as Replicate and diffusers do ('none'), or with A1111's emphasis and 75-token chunks. */
+export type PromptWeighting = 'none' | 'a1111';
+
 export interface GenerateOptions {
   noiseDevice: NoiseDevice;
   maskBlur: number;
   previewEvery: number;
+  promptWeighting?: PromptWeighting;
 }
 
 export interface SerializedError {

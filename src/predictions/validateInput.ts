@@ -100,6 +100,21 @@ export function validateInput<TImage>(
     prompt_strength: pick('prompt_strength'),
     seed: isAbsent(fields.seed) ? undefined : (fields.seed as number),
   };
+  if (accepted.has('prompt_strength') && Math.floor(settings.num_inference_steps * settings.prompt_strength) < 1) {
+    // diffusers refuses this too: int(steps * strength) == 0 leaves no denoising step to run.
+    const minimum = 1 / settings.num_inference_steps;
+    return {
+      ok: false,
+      errors: [
+        {
+          field: 'prompt_strength',
+          expected: `at least ${minimum} with ${settings.num_inference_steps} steps, so one denoising step runs`,
+          got: String(settings.prompt_strength),
+          message: `prompt_strength: expected at least ${minimum} with ${settings.num_inference_steps} steps (so at least one denoising step runs), got ${settings.prompt_strength}`,
+        },
+      ],
+    };
+  }
   return { ok: true, value: { settings, ...images } };
 }
 

@@ -10,6 +10,8 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancele
 export interface JobView {
   id: string;
   mode: GenerationMode;
+  /** What was asked for, so a queued job says which one it is. */
+  prompt?: string;
   status: JobStatus;
   /** 1-based place in the queue while queued. */
   position?: number;

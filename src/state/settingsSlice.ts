@@ -5,7 +5,7 @@ import type { NoiseDevice } from '../predictions/backends';
 import { GENERATION_MODES, type GenerationMode, type PredictionInput } from '../predictions/PredictionInput';
 import { LOCAL_MODE_SCHEMAS, type ModeSchema, type ModeSchemas } from '../predictions/modelSchemas';
 import { checkNumber } from '../predictions/validateInput';
-import type { BackendPreference } from '../predictions/backends';
+import type { ComputeOn } from './remoteSlice';
 import type { StudioState } from './store';
 
 export const DRAFT_NUMBER_FIELDS = ['width', 'height', 'num_outputs', 'guidance_scale', 'num_inference_steps', 'prompt_strength'] as const;
@@ -36,14 +36,15 @@ export interface SettingsSlice {
   noiseDevice: NoiseDevice;
   /** Inpainting: feather radius in pixels for the final composite. */
   maskBlur: number;
-  backendPreference: BackendPreference;
+  /** 'Compute on': a local backend, Auto, or Remote. */
+  backendPreference: ComputeOn;
   setActiveMode(mode: GenerationMode): void;
   updateDraft(mode: GenerationMode, patch: Partial<ModeDraft>): void;
   resetDraft(mode: GenerationMode): void;
   setSeed(patch: Partial<SeedSetting>): void;
   setNoiseDevice(device: NoiseDevice): void;
   setMaskBlur(radius: number): void;
-  setBackendPreference(preference: BackendPreference): void;
+  setBackendPreference(preference: ComputeOn): void;
   /**
    * Another generator or model runs now: its schemas replace the old ones, and every field their limits no longer
    * allow (SD-Turbo's 1–4 steps after 50) takes the new default; fields still valid keep what the user typed.
@@ -51,6 +52,20 @@ export interface SettingsSlice {
   setSchemas(schemas: ModeSchemas): void;
   /** Reuse a prediction's parameters: fills the mode's draft and locks its seed. */
   applyParameters(mode: GenerationMode, input: PredictionInput<unknown>): void;
+}
+
+/**
+ * One prompt and one negative prompt for every mode, as A1111 users expect: switching tabs keeps what was typed.
+ * The drafts store them per mode (older saved settings do too); a change to either is copied to every mode.
+ */
+function withSharedPrompts(drafts: Record<GenerationMode, ModeDraft>, patch: Partial<ModeDraft>): Record<GenerationMode, ModeDraft> {
+  const shared: Partial<ModeDraft> = {};
+  if (patch.prompt !== undefined) shared.prompt = patch.prompt;
+  if (patch.negative_prompt !== undefined) shared.negative_prompt = patch.negative_prompt;
+  if (Object.keys(shared).length === 0) return drafts;
+  const next = { ...drafts };
+  for (const mode of GENERATION_MODES) next[mode] = { ...next[mode], ...shared };
+  return next;
 }
 
 export function defaultDraft(schema: ModeSchema): ModeDraft {
@@ -81,7 +96,7 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   maskBlur: 4,
   backendPreference: 'auto',
   setActiveMode: (mode) => set({ activeMode: mode }),
-  updateDraft: (mode, patch) => set((state) => ({ drafts: { ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } } })),
+  updateDraft: (mode, patch) => set((state) => ({ drafts: withSharedPrompts({ ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } }, patch) })),
   resetDraft: (mode) => set((state) => ({ drafts: { ...state.drafts, [mode]: defaultDraft(state.schemas[mode] ?? LOCAL_MODE_SCHEMAS[mode]) } })),
   setSeed: (patch) => set((state) => ({ seed: { ...state.seed, ...patch } })),
   setNoiseDevice: (noiseDevice) => set({ noiseDevice }),
@@ -114,6 +129,6 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
         if (typeof value === 'number' && (state.schemas[mode] ?? LOCAL_MODE_SCHEMAS[mode]).fields.includes(field)) draft[field] = String(value);
       }
       const seed = typeof input.seed === 'number' ? { value: String(input.seed), locked: true } : state.seed;
-      return { drafts: { ...state.drafts, [mode]: draft }, seed, activeMode: mode };
+      return { drafts: withSharedPrompts({ ...state.drafts, [mode]: draft }, draft), seed, activeMode: mode };
     }),
 });

@@ -6,11 +6,17 @@ import { createHistorySlice, type HistorySlice } from './historySlice';
 import { createInputsSlice, type InputsSlice } from './inputsSlice';
 import { createJobsSlice, type JobsSlice } from './jobsSlice';
 import { createModelsSlice, type ModelsSlice } from './modelsSlice';
+import { createRemoteSlice, type RemoteSlice } from './remoteSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 
-export type StudioState = SettingsSlice & JobsSlice & InputsSlice & HistorySlice & ModelsSlice;
+export type StudioState = SettingsSlice & JobsSlice & InputsSlice & HistorySlice & ModelsSlice & RemoteSlice;
 
 export const SETTINGS_STORAGE_KEY = 'sd-studio-settings';
+
+function sharedPrompts(saved: Partial<StudioState>): { prompt?: string; negative_prompt?: string } {
+  const draft = saved.drafts?.[saved.activeMode ?? 'text-to-image'];
+  return draft ? { prompt: draft.prompt ?? '', negative_prompt: draft.negative_prompt ?? '' } : {};
+}
 
 export const useStudioStore = create<StudioState>()(
   persist(
@@ -20,6 +26,7 @@ export const useStudioStore = create<StudioState>()(
       ...createInputsSlice(...args),
       ...createHistorySlice(...args),
       ...createModelsSlice(...args),
+      ...createRemoteSlice(...args),
     }),
     {
       name: SETTINGS_STORAGE_KEY,
@@ -32,6 +39,7 @@ export const useStudioStore = create<StudioState>()(
         maskBlur: state.maskBlur,
         backendPreference: state.backendPreference,
         selectedModelId: state.selectedModelId,
+        remote: state.remote,
       }),
       // Drafts saved by an older version may lack fields added since: keep the defaults for those.
       merge: (persisted, current) => {
@@ -39,10 +47,11 @@ export const useStudioStore = create<StudioState>()(
         return {
           ...current,
           ...saved,
+          // One prompt for all modes: an older save kept one per mode; the active mode's wins.
           drafts: {
-            'text-to-image': { ...current.drafts['text-to-image'], ...saved.drafts?.['text-to-image'] },
-            'image-to-image': { ...current.drafts['image-to-image'], ...saved.drafts?.['image-to-image'] },
-            inpainting: { ...current.drafts.inpainting, ...saved.drafts?.inpainting },
+            'text-to-image': { ...current.drafts['text-to-image'], ...saved.drafts?.['text-to-image'], ...sharedPrompts(saved) },
+            'image-to-image': { ...current.drafts['image-to-image'], ...saved.drafts?.['image-to-image'], ...sharedPrompts(saved) },
+            inpainting: { ...current.drafts.inpainting, ...saved.drafts?.inpainting, ...sharedPrompts(saved) },
           },
         };
       },

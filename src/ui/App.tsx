@@ -1,6 +1,6 @@
 // The studio's layout: mode tabs and the active mode's form on the left; the inpainting workspace, progress and
 // results on the right. App-wide keys: Ctrl/Cmd+Enter generates; pasting an image loads it as the input image.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { GENERATION_MODES } from '../predictions/PredictionInput';
 import { selectedModel } from '../state/modelsSlice';
 import { useStudioStore } from '../state/store';
@@ -12,6 +12,7 @@ import { droppedDirectory, folderFromEntry } from './models/folderFiles';
 import { ModelPicker } from './models/ModelPicker';
 import { ModelsPanel } from './models/ModelsPanel';
 import { ModeTabs, panelId, tabId } from './ModeTabs';
+import { PngInfoPanel } from './PngInfoPanel';
 import { ProgressPanel } from './ProgressPanel';
 import { ResultsGallery } from './ResultsGallery';
 import { useModels, useStudio } from './StudioContext';
@@ -32,6 +33,7 @@ export function App() {
   const historyLoaded = useStudioStore((s) => s.historyLoaded);
   const storageError = useStudioStore((s) => s.storageError);
   const setActiveMode = useStudioStore((s) => s.setActiveMode);
+  const [pngInfo, setPngInfo] = useState(false);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -80,14 +82,30 @@ export function App() {
       <main className="studio-main">
         <section className="studio-controls" aria-label="Generation settings">
           <ModelPicker />
-          <ModeTabs active={activeMode} modes={modes} onSelect={setActiveMode} />
-          <div role="tabpanel" id={panelId(activeMode)} aria-labelledby={tabId(activeMode)} className="mode-panel">
-            <GenerationForm key={activeMode} mode={activeMode} />
+          <ModeTabs
+            active={pngInfo ? 'png-info' : activeMode}
+            modes={modes}
+            onSelect={(tab) => {
+              setPngInfo(tab === 'png-info');
+              if (tab !== 'png-info') setActiveMode(tab);
+            }}
+          />
+          <div role="tabpanel" id={panelId(pngInfo ? 'png-info' : activeMode)} aria-labelledby={tabId(pngInfo ? 'png-info' : activeMode)} className="mode-panel">
+            {pngInfo ? (
+              <PngInfoPanel
+                onSent={(mode) => {
+                  setPngInfo(false);
+                  setActiveMode(mode);
+                }}
+              />
+            ) : (
+              <GenerationForm key={activeMode} mode={activeMode} />
+            )}
           </div>
           <ModelsPanel />
         </section>
         <section className="studio-output" aria-label="Output">
-          {activeMode === 'inpainting' && <InpaintWorkspace />}
+          {activeMode === 'inpainting' && !pngInfo && <InpaintWorkspace />}
           <ProgressPanel jobs={jobs} onCancel={(id) => controller.cancel(id)} />
           <ResultsGallery controller={controller} entries={gallery} loaded={historyLoaded} storageError={storageError} />
         </section>

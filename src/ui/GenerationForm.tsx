@@ -5,7 +5,7 @@ import { imageToImageSize } from '../engine';
 import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import type { GenerationMode } from '../predictions/PredictionInput';
 import { useStudioStore } from '../state/store';
-import type { BackendPreference } from '../predictions/backends';
+import { REMOTE_API_LABELS, type ComputeOn } from '../state/remoteSlice';
 import { useStudio } from './StudioContext';
 import { Field } from './forms/Field';
 import { ParameterFields } from './forms/ParameterFields';
@@ -13,9 +13,17 @@ import { PromptFields } from './forms/PromptFields';
 import { SeedField } from './forms/SeedField';
 import { draftFieldErrors } from '../app/draftToInput';
 import { ImageInput } from './ImageInput';
+import { RemoteConsentDialog } from './RemoteConsentDialog';
+import { RemoteSettings } from './RemoteSettings';
 
 /** Errors about a missing image or mask are shown only after a Generate attempt, not as soon as the tab opens. */
 const PRESENCE_FIELDS = new Set(['image', 'mask']);
+
+/** Where to look when Generate stopped at a missing image or mask (announced there, not twice). */
+function pointerTo(mode: GenerationMode, field: string): string {
+  if (field === 'mask') return 'Nothing ran: paint the mask over the image first (see the mask editor).';
+  return mode === 'inpainting' ? 'Nothing ran: pick an image under Image to inpaint first.' : 'Nothing ran: pick an input image first (see Input image above).';
+}
 
 export function GenerationForm({ mode }: { mode: GenerationMode }) {
   const controller = useStudio();
@@ -23,24 +31,38 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
   const seed = useStudioStore((s) => s.seed);
   const noiseDevice = useStudioStore((s) => s.noiseDevice);
   const backendPreference = useStudioStore((s) => s.backendPreference);
+  const remoteLabel = useStudioStore((s) => REMOTE_API_LABELS[s.remote.api]);
   const inputMeta = useStudioStore((s) => (mode === 'text-to-image' ? null : s.inputs[mode]));
   const inputError = useStudioStore((s) => (mode === 'image-to-image' ? s.inputErrors[mode] : null));
   const { updateDraft, setSeed, setNoiseDevice, setBackendPreference } = useStudioStore.getState();
   const schema = useStudioStore((s) => s.schemas[mode] ?? LOCAL_MODE_SCHEMAS[mode]);
   const [attempted, setAttempted] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; alert: boolean } | null>(null);
 
   const errors = useMemo(() => {
-    const all = draftFieldErrors(schema, draft, seed, { image: Boolean(inputMeta), mask: true });
+    // The mask counts as present here (the editor reports its own); only inpainting has one.
+    const all = draftFieldErrors(schema, draft, seed, { image: Boolean(inputMeta), mask: mode === 'inpainting' });
     if (!attempted) for (const field of PRESENCE_FIELDS) delete all[field];
     return all;
   }, [schema, draft, seed, inputMeta, attempted]);
 
+  const [askRemote, setAskRemote] = useState<string | null>(null);
+  const run = () => {
+    const outcome = controller.generate();
+    // Image and mask errors are announced where they are (the picker, the mask editor); here, only a pointer.
+    const atInput = outcome.field === 'image' || outcome.field === 'mask';
+    if (outcome.started) {
+      // An empty prompt runs (the APIs allow it), but not silently: it is easy to miss after switching tabs.
+      setNotice(draft.prompt.trim() === '' ? { text: 'Running without a prompt: the model draws whatever it likes.', alert: false } : null);
+    } else {
+      setNotice(outcome.askRemote || !outcome.reason ? null : { text: atInput ? pointerTo(mode, outcome.field!) : outcome.reason, alert: !atInput });
+    }
+    setAskRemote(outcome.askRemote ?? null);
+  };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setAttempted(true);
-    const outcome = controller.generate();
-    setNotice(outcome.started ? null : (outcome.reason ?? null));
+    run();
   };
 
   const maxSide = schema.limits.width.max;
@@ -67,15 +89,17 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
       )}
       <ParameterFields schema={schema} draft={draft} errors={errors} onChange={(patch) => updateDraft(mode, patch)} />
       <SeedField seed={seed} onSeedChange={setSeed} noiseDevice={noiseDevice} onNoiseDeviceChange={setNoiseDevice} error={errors.seed} />
-      <Field label="Compute on" hint="Auto uses WebGPU when this device can run the model, WASM otherwise.">
+      <Field label="Compute on" hint="Auto uses WebGPU when this device can run the model, WASM otherwise, and asks before sending a job it can't run to the remote API.">
         {({ id, describedBy }) => (
-          <select id={id} aria-describedby={describedBy} value={backendPreference} onChange={(event) => setBackendPreference(event.target.value as BackendPreference)}>
+          <select id={id} aria-describedby={describedBy} value={backendPreference} onChange={(event) => setBackendPreference(event.target.value as ComputeOn)}>
             <option value="auto">Auto</option>
             <option value="webgpu">WebGPU</option>
             <option value="wasm">WASM (CPU)</option>
+            <option value="remote">Remote</option>
           </select>
         )}
       </Field>
+      <RemoteSettings />
       <div className="generate-row">
         <button type="submit" className="generate-button">
           Generate
@@ -85,9 +109,21 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
         </kbd>
       </div>
       {notice && (
-        <p className="form-notice" role="alert">
-          {notice}
+        <p className={notice.alert ? 'form-notice' : 'form-note'} role={notice.alert ? 'alert' : 'status'}>
+          {notice.text}
         </p>
+      )}
+      {askRemote && (
+        <RemoteConsentDialog
+          reason={askRemote}
+          apiLabel={remoteLabel}
+          onSend={() => {
+            useStudioStore.getState().setRemoteConsent(true);
+            setAskRemote(null);
+            run();
+          }}
+          onCancel={() => setAskRemote(null)}
+        />
       )}
     </form>
   );

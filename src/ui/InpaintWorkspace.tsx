@@ -23,6 +23,7 @@ export function InpaintWorkspace() {
   const controller = useStudio();
   const meta = useStudioStore((s) => s.inputs.inpainting);
   const error = useStudioStore((s) => s.inputErrors.inpainting);
+  const maskError = useStudioStore((s) => s.maskError);
   const maskBlur = useStudioStore((s) => s.maskBlur);
   const draft = useStudioStore((s) => s.drafts.inpainting);
   const setMaskBlur = useStudioStore((s) => s.setMaskBlur);
@@ -51,6 +52,11 @@ export function InpaintWorkspace() {
         onClear={() => controller.clearInput('inpainting')}
       />
       {image && <MaskEditor editor={maskEditor} maskBlur={maskBlur} onMaskBlurChange={setMaskBlur} className="inpaint-mask-editor" />}
+      {image && maskError && (
+        <p className="field-error" role="alert">
+          {maskError}
+        </p>
+      )}
     </section>
   );
 }

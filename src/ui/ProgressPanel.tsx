@@ -61,7 +61,7 @@ export function ProgressPanel({ jobs, onCancel }: ProgressPanelProps) {
           {queued.map((job) => (
             <li key={job.id}>
               <span>
-                Queued #{job.position}: {MODE_LABELS[job.mode]}
+                Queued #{job.position}: {MODE_LABELS[job.mode]} · {job.prompt ? `“${job.prompt.length > 60 ? `${job.prompt.slice(0, 57)}…` : job.prompt}”` : '(no prompt)'}
               </span>
               <button type="button" onClick={() => onCancel(job.id)} aria-label={`Cancel queued job ${job.position}`}>
                 Cancel

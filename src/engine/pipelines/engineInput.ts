@@ -50,16 +50,6 @@ export function prepareInput(
   if (!result.ok) throw new ValidationError(result.errors);
   const { settings, image, mask } = result.value;
   const errors: FieldError[] = [];
-  if (mode === 'image-to-image' && Math.floor(settings.num_inference_steps * settings.prompt_strength) < 1) {
-    // diffusers refuses this too: int(steps * strength) == 0 leaves no denoising step to run.
-    const minimum = 1 / settings.num_inference_steps;
-    errors.push({
-      field: 'prompt_strength',
-      expected: `at least ${minimum} with ${settings.num_inference_steps} steps, so one denoising step runs`,
-      got: String(settings.prompt_strength),
-      message: `prompt_strength: expected at least ${minimum} with ${settings.num_inference_steps} steps (so at least one denoising step runs), got ${settings.prompt_strength}`,
-    });
-  }
   if (mask && image && (mask.width !== image.width || mask.height !== image.height)) {
     errors.push({
       field: 'mask',

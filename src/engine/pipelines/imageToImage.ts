@@ -42,7 +42,7 @@ export async function imageToImage(
 
   // 2. Encode the prompt (and the negative prompt when guidance is on).
   context.startPhase('encoding-prompt', 0);
-  const embeddings = await encodePrompts(model, settings, unet.binding);
+  const embeddings = await encodePrompts(model, settings, unet.binding, options.promptWeighting);
   try {
     context.endEncodePrompt();
 

@@ -4,6 +4,7 @@ import { CancelledError } from '../errors';
 import type { RgbaImage } from '../image';
 import type { NoiseDevice } from '../random/createGenerator';
 import type { ModelProfile } from '../../predictions/modelSchemas';
+import type { PromptWeighting } from '../../predictions/backends';
 import type { ResolvedSettings } from '../../predictions/PredictionInput';
 
 export type RunPhase = 'encoding-prompt' | 'encoding-image' | 'denoising' | 'decoding';
@@ -30,6 +31,11 @@ export interface RunOptions {
   maskBlur?: number;
   /** Overrides the model's own profile (defaults and limits). */
   profile?: ModelProfile;
+  /**
+   * 'a1111': AUTOMATIC1111's emphasis syntax and prompts longer than 75 tokens in chunks. Default 'none', as
+   * Replicate and diffusers do (the prompt is cut at 75 tokens, brackets are plain text).
+   */
+  promptWeighting?: PromptWeighting;
 }
 
 export interface RunTimings {

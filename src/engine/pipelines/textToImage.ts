@@ -31,7 +31,7 @@ export async function textToImage(
 
   // 2. Encode the prompt (and the negative prompt when guidance is on).
   context.startPhase('encoding-prompt', 0);
-  const embeddings = await encodePrompts(model, settings, unet.binding);
+  const embeddings = await encodePrompts(model, settings, unet.binding, options.promptWeighting);
   try {
     const inpaint = (await model.unetInChannels()) === 9 ? await repaintEverythingConditioning(model, settings.width, settings.height) : undefined;
     context.endEncodePrompt();

@@ -1,4 +1,4 @@
-// The prompt and negative prompt of the active mode.
+// The prompt and negative prompt, one pair for every mode. The placeholders read as hints, never as a prompt.
 import { Field } from './Field';
 
 interface PromptFieldsProps {
@@ -17,7 +17,7 @@ export function PromptFields({ prompt, negativePrompt, onChange, errors }: Promp
             id={id}
             rows={3}
             value={prompt}
-            placeholder="a lighthouse on a cliff at sunset, oil painting"
+            placeholder="Describe the picture, for example: a lighthouse at dusk, oil painting"
             aria-invalid={invalid}
             aria-describedby={describedBy}
             onChange={(event) => onChange({ prompt: event.target.value })}
@@ -30,7 +30,7 @@ export function PromptFields({ prompt, negativePrompt, onChange, errors }: Promp
             id={id}
             rows={2}
             value={negativePrompt}
-            placeholder="blurry, low quality"
+            placeholder="What to avoid, for example: blurry, low quality"
             aria-invalid={invalid}
             aria-describedby={describedBy}
             onChange={(event) => onChange({ negative_prompt: event.target.value })}

@@ -19,7 +19,13 @@ export function SeedField({ seed, onSeedChange, noiseDevice, onNoiseDeviceChange
       <Field
         label="Seed"
         error={error}
-        hint={seed.locked ? 'Locked: every run uses this seed.' : 'Random: each run picks a new seed and shows it here.'}
+        hint={
+          seed.locked
+            ? 'Locked: every run uses this seed.'
+            : seed.value
+              ? 'The last run\'s seed. Random: the next run picks a new one (tick Lock seed to reuse this one).'
+              : 'Random: each run picks a new seed and shows it here.'
+        }
       >
         {({ id, describedBy, invalid }) => (
           <input
@@ -28,6 +34,8 @@ export function SeedField({ seed, onSeedChange, noiseDevice, onNoiseDeviceChange
             inputMode="numeric"
             value={seed.value}
             placeholder="random"
+            // Unlocked, the box shows the last run's seed: styled as a record, not as a seed that will be used.
+            className={seed.locked ? undefined : 'seed-unlocked'}
             aria-invalid={invalid}
             aria-describedby={describedBy}
             // Typing a seed locks it: that is what someone typing a seed wants.
