@@ -10,6 +10,7 @@ import { totalBytes, type ManifestFile, type ModelManifest } from '../models/mod
 import { catalogFiles, describeLocation, folderFiles, listFiles, parseModelLocation, type ModelLocation } from '../models/resolveModel';
 import { checkRoomFor, estimateStorage } from '../models/storageSpace';
 import { CHUNK_BYTES, StoredFileWriter } from '../models/storedFileWriter';
+import { tokenizerFor } from './promptTokens';
 import { storedBytes, type StoredFile, type WeightStore } from '../models/weightStore';
 import type { ModelView } from '../state/modelsSlice';
 import type { StudioStore } from '../state/store';
@@ -126,6 +127,11 @@ export class ModelsController {
     // The demo works like any other model: copied into the store on first use, so it runs offline too.
     if (demo && demo.status !== 'ready') await this.download(DEMO_MODEL_ID);
     await this.activate();
+  }
+
+  /** A stored model's CLIP tokenizer, for the prompt's token counter (null until its files are stored). */
+  tokenizer(id = this.store.getState().selectedModelId) {
+    return tokenizerFor(this.weights, id);
   }
 
   /** The model the engine runs, as the worker needs it. */

@@ -14,7 +14,7 @@ import { draftFieldErrors, draftToInput } from './draftToInput';
 import { decodeImageFile, ImageDecodeError } from './decodeImageFile';
 import { forgetInputImage, inputImage, registerInputImage } from './inputImageRegistry';
 import { clearPreviewImage, setPreviewImage } from './previewImages';
-import type { ModelRef, SerializedError } from '../predictions/backends';
+import type { ModelRef, PromptWeighting, SerializedError } from '../predictions/backends';
 
 /** Blobs of results that could not be saved, so they can still be viewed and downloaded this session. */
 const unsavedBlobs = new Map<string, Blob[]>();
@@ -98,7 +98,7 @@ export class StudioController {
 
   private submit(generator: Generator, mode: GenerationMode, input: PredictionInput<RgbaImage>): void {
     const state = this.store.getState();
-    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2 };
+    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2, promptWeighting: state.promptWeighting };
     // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
     let handle: JobHandle | undefined;
     const early: JobEvent[] = [];
@@ -154,7 +154,7 @@ export class StudioController {
     jobId: string,
     mode: GenerationMode,
     input: PredictionInput<RgbaImage>,
-    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number },
+    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number; promptWeighting: PromptWeighting },
     result: JobResult,
   ): Promise<void> {
     const state = this.store.getState();
@@ -172,7 +172,7 @@ export class StudioController {
       // With the settings that ran, the PNG carries A1111's parameters chunk; a remote run that did not report
       // them keeps the pixels without it rather than guessing.
       const blob = settings
-        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition })
+        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, promptWeighting: options.promptWeighting })
         : await encodePng(image);
       outputs.push({ blob, width: image.width, height: image.height });
     }

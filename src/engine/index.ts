@@ -1,6 +1,7 @@
 // The engine's public API: tokenizer, schedulers, seeded generators, the three pipelines and the session
 // interface they run on. The worker, Node scripts and tests import from here only.
 export { ClipTokenizer } from './tokenizer/ClipTokenizer';
+export { chunkPrompt, parsePromptAttention, type PromptChunk, type WeightedText } from './tokenizer/weightedPrompt';
 export {
   createScheduler,
   isSchedulerName,

@@ -20,6 +20,8 @@ export interface GenerationParameters {
   karrasSigmas?: boolean;
   /** This image's 0-based index in its batch; written with the batch size when `num_outputs` > 1. */
   batchPosition?: number;
+  /** 'a1111': the prompt was read with A1111's emphasis and 75-token chunks (written as A1111's `Emphasis: Original`). */
+  promptWeighting?: 'none' | 'a1111';
   /** `Version`; defaults to "sd-studio <package version>". */
   version?: string;
 }
@@ -101,6 +103,7 @@ export function formatParameters(params: GenerationParameters): string {
     ['Batch pos', batchSize > 1 ? params.batchPosition : undefined],
     ['Denoising strength', mode === 'image-to-image' ? settings.prompt_strength : undefined],
     ['Mask blur', mode === 'inpainting' ? params.maskBlur : undefined],
+    ['Emphasis', params.promptWeighting === 'a1111' ? 'Original' : undefined],
     ['RNG', params.noiseDevice ? RNG_OF_DEVICE[params.noiseDevice] : undefined],
     // Our own keys: the exact scheduler name (several of ours share one A1111 label) and the mode.
     ['Scheduler', settings.scheduler],

@@ -6,6 +6,7 @@ import { GENERATION_MODES, type GenerationMode, type PredictionInput } from '../
 import { LOCAL_MODE_SCHEMAS, type ModeSchema, type ModeSchemas } from '../predictions/modelSchemas';
 import { checkNumber } from '../predictions/validateInput';
 import type { ComputeOn } from './remoteSlice';
+import type { PromptWeighting } from '../predictions/backends';
 import type { StudioState } from './store';
 
 export const DRAFT_NUMBER_FIELDS = ['width', 'height', 'num_outputs', 'guidance_scale', 'num_inference_steps', 'prompt_strength'] as const;
@@ -36,6 +37,9 @@ export interface SettingsSlice {
   noiseDevice: NoiseDevice;
   /** Inpainting: feather radius in pixels for the final composite. */
   maskBlur: number;
+  /** 'a1111': A1111's (emphasis:1.2) syntax and prompts longer than 75 tokens in chunks. Off by default, as Replicate and diffusers. */
+  promptWeighting: PromptWeighting;
+  setPromptWeighting(weighting: PromptWeighting): void;
   /** 'Compute on': a local backend, Auto, or Remote. */
   backendPreference: ComputeOn;
   setActiveMode(mode: GenerationMode): void;
@@ -94,6 +98,8 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   seed: { value: '', locked: false },
   noiseDevice: 'cpu',
   maskBlur: 4,
+  promptWeighting: 'none',
+  setPromptWeighting: (promptWeighting) => set({ promptWeighting }),
   backendPreference: 'auto',
   setActiveMode: (mode) => set({ activeMode: mode }),
   updateDraft: (mode, patch) => set((state) => ({ drafts: withSharedPrompts({ ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } }, patch) })),

@@ -37,6 +37,7 @@ export const useStudioStore = create<StudioState>()(
         seed: state.seed,
         noiseDevice: state.noiseDevice,
         maskBlur: state.maskBlur,
+        promptWeighting: state.promptWeighting,
         backendPreference: state.backendPreference,
         selectedModelId: state.selectedModelId,
         remote: state.remote,

@@ -1,12 +1,15 @@
 // The active mode's form: prompts, input image (image-to-image), parameters, seed and backend, and Generate.
 // Errors come from the shared validation module and show next to their fields; nothing runs while any remains.
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { countTokens, type TokenCount } from '../app/promptTokens';
+import type { ClipTokenizer } from '../engine';
+import type { PromptWeighting } from '../predictions/backends';
 import { imageToImageSize } from '../engine';
 import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import type { GenerationMode } from '../predictions/PredictionInput';
 import { useStudioStore } from '../state/store';
 import { REMOTE_API_LABELS, type ComputeOn } from '../state/remoteSlice';
-import { useStudio } from './StudioContext';
+import { useModels, useStudio } from './StudioContext';
 import { Field } from './forms/Field';
 import { ParameterFields } from './forms/ParameterFields';
 import { PromptFields } from './forms/PromptFields';
@@ -18,6 +21,22 @@ import { RemoteSettings } from './RemoteSettings';
 
 /** Errors about a missing image or mask are shown only after a Generate attempt, not as soon as the tab opens. */
 const PRESENCE_FIELDS = new Set(['image', 'mask']);
+
+/** The prompt's token count with the selected model's tokenizer (none until the model's files are stored). */
+function usePromptTokens(prompt: string, weighting: PromptWeighting): TokenCount | null {
+  const models = useModels();
+  const modelId = useStudioStore((s) => s.selectedModelId);
+  const ready = useStudioStore((s) => s.models.find((m) => m.id === s.selectedModelId)?.status === 'ready');
+  const [tokenizer, setTokenizer] = useState<ClipTokenizer | null>(null);
+  useEffect(() => {
+    let current = true;
+    if (ready) void models.tokenizer(modelId).then((loaded) => current && setTokenizer(loaded));
+    return () => {
+      current = false;
+    };
+  }, [models, modelId, ready]);
+  return useMemo(() => (tokenizer ? countTokens(tokenizer, prompt, weighting) : null), [tokenizer, prompt, weighting]);
+}
 
 /** Where to look when Generate stopped at a missing image or mask (announced there, not twice). */
 function pointerTo(mode: GenerationMode, field: string): string {
@@ -32,6 +51,9 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
   const noiseDevice = useStudioStore((s) => s.noiseDevice);
   const backendPreference = useStudioStore((s) => s.backendPreference);
   const remoteLabel = useStudioStore((s) => REMOTE_API_LABELS[s.remote.api]);
+  const promptWeighting = useStudioStore((s) => s.promptWeighting);
+  const setPromptWeighting = useStudioStore((s) => s.setPromptWeighting);
+  const tokens = usePromptTokens(draft.prompt, promptWeighting);
   const inputMeta = useStudioStore((s) => (mode === 'text-to-image' ? null : s.inputs[mode]));
   const inputError = useStudioStore((s) => (mode === 'image-to-image' ? s.inputErrors[mode] : null));
   const { updateDraft, setSeed, setNoiseDevice, setBackendPreference } = useStudioStore.getState();
@@ -70,7 +92,15 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
 
   return (
     <form className="generation-form" onSubmit={onSubmit} aria-label={`${mode} settings`} noValidate>
-      <PromptFields prompt={draft.prompt} negativePrompt={draft.negative_prompt} errors={errors} onChange={(patch) => updateDraft(mode, patch)} />
+      <PromptFields
+        prompt={draft.prompt}
+        negativePrompt={draft.negative_prompt}
+        errors={errors}
+        onChange={(patch) => updateDraft(mode, patch)}
+        tokens={tokens}
+        weighting={promptWeighting}
+        onWeightingChange={setPromptWeighting}
+      />
       {mode === 'image-to-image' && (
         <ImageInput
           label="Input image"

@@ -179,3 +179,35 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
+
+describe('textToImage with A1111 prompt weighting', () => {
+  let model: StableDiffusionModel;
+  const calls: RecordedCall[] = [];
+  beforeAll(async () => {
+    model = await loadTinyModel('tiny-sd', { calls });
+  });
+  afterAll(() => model.release());
+  const input = { width: 64, height: 64, num_inference_steps: 2, guidance_scale: 7.5, seed: 3 };
+  const textCalls = () => calls.filter((c) => c.component === 'text_encoder');
+  const unetHidden = () => calls.find((c) => c.component === 'unet')!.inputs.encoder_hidden_states;
+
+  it('without emphasis or a long prompt, gives exactly the plain reading', async () => {
+    const plain = await textToImage(model, { ...input, prompt: 'a red barn' });
+    const weighted = await textToImage(model, { ...input, prompt: 'a red barn' }, { promptWeighting: 'a1111' });
+    expect(sameImage(plain.images[0], weighted.images[0])).toBe(true);
+  });
+
+  it('emphasis changes the embeddings the UNet sees, and the picture', async () => {
+    const plain = await textToImage(model, { ...input, prompt: 'a red barn' }, { promptWeighting: 'a1111' });
+    const emphasised = await textToImage(model, { ...input, prompt: 'a (red:1.6) barn' }, { promptWeighting: 'a1111' });
+    expect(sameImage(plain.images[0], emphasised.images[0])).toBe(false);
+  });
+
+  it('encodes a prompt past 75 tokens in two chunks, side by side, and the negative prompt to the same length', async () => {
+    calls.length = 0;
+    const long = Array.from({ length: 90 }, () => 'barn').join(' ');
+    await textToImage(model, { ...input, prompt: long, negative_prompt: 'blurry' }, { promptWeighting: 'a1111' });
+    expect(textCalls()).toHaveLength(4); // two chunks each for the prompt and the negative prompt
+    expect(unetHidden().dims[1]).toBe(154);
+  });
+});
