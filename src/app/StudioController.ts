@@ -3,6 +3,7 @@
 // pass through here and never enter the store.
 import { fitWithin, type RgbaImage } from '../engine';
 import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
+import { KARRAS_SCHEDULERS, schedulerClassOf } from '../predictions/schedulerNames';
 import type { Generator, JobEvent, JobHandle, JobResult } from '../generators/Generator';
 import type { GeneratorRouter } from './GeneratorRouter';
 import { encodePng, encodePredictionPng } from '../history/encodePng';
@@ -98,7 +99,9 @@ export class StudioController {
 
   private submit(generator: Generator, mode: GenerationMode, input: PredictionInput<RgbaImage>): void {
     const state = this.store.getState();
-    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2, promptWeighting: state.promptWeighting };
+    // Karras only where the scheduler has it; a Replicate or v3 job has no such option and ignores it.
+    const karrasSigmas = state.karrasSigmas && KARRAS_SCHEDULERS.has(schedulerClassOf(input.scheduler ?? '') ?? 'DDIMScheduler');
+    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2, promptWeighting: state.promptWeighting, karrasSigmas };
     // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
     let handle: JobHandle | undefined;
     const early: JobEvent[] = [];
@@ -154,7 +157,7 @@ export class StudioController {
     jobId: string,
     mode: GenerationMode,
     input: PredictionInput<RgbaImage>,
-    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number; promptWeighting: PromptWeighting },
+    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number; promptWeighting: PromptWeighting; karrasSigmas: boolean },
     result: JobResult,
   ): Promise<void> {
     const state = this.store.getState();
@@ -172,7 +175,7 @@ export class StudioController {
       // With the settings that ran, the PNG carries A1111's parameters chunk; a remote run that did not report
       // them keeps the pixels without it rather than guessing.
       const blob = settings
-        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, promptWeighting: options.promptWeighting })
+        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, promptWeighting: options.promptWeighting, karrasSigmas: options.karrasSigmas && !prediction.backend.startsWith('remote') })
         : await encodePng(image);
       outputs.push({ blob, width: image.width, height: image.height });
     }

@@ -48,6 +48,8 @@ export interface GenerateOptions {
   maskBlur: number;
   previewEvery: number;
   promptWeighting?: PromptWeighting;
+  /** The Karras noise schedule (diffusers' use_karras_sigmas) for the schedulers that have it; local runs only. */
+  karrasSigmas?: boolean;
 }
 
 export interface SerializedError {

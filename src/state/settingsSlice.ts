@@ -40,6 +40,9 @@ export interface SettingsSlice {
   /** 'a1111': A1111's (emphasis:1.2) syntax and prompts longer than 75 tokens in chunks. Off by default, as Replicate and diffusers. */
   promptWeighting: PromptWeighting;
   setPromptWeighting(weighting: PromptWeighting): void;
+  /** The Karras schedule, where the chosen scheduler has one (A1111's "Schedule type: Karras"). */
+  karrasSigmas: boolean;
+  setKarrasSigmas(karras: boolean): void;
   /** 'Compute on': a local backend, Auto, or Remote. */
   backendPreference: ComputeOn;
   setActiveMode(mode: GenerationMode): void;
@@ -100,6 +103,8 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   maskBlur: 4,
   promptWeighting: 'none',
   setPromptWeighting: (promptWeighting) => set({ promptWeighting }),
+  karrasSigmas: false,
+  setKarrasSigmas: (karrasSigmas) => set({ karrasSigmas }),
   backendPreference: 'auto',
   setActiveMode: (mode) => set({ activeMode: mode }),
   updateDraft: (mode, patch) => set((state) => ({ drafts: withSharedPrompts({ ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } }, patch) })),

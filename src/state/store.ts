@@ -38,6 +38,7 @@ export const useStudioStore = create<StudioState>()(
         noiseDevice: state.noiseDevice,
         maskBlur: state.maskBlur,
         promptWeighting: state.promptWeighting,
+        karrasSigmas: state.karrasSigmas,
         backendPreference: state.backendPreference,
         selectedModelId: state.selectedModelId,
         remote: state.remote,

@@ -53,7 +53,7 @@ export async function imageToImage(
     const inpaint = (await model.unetInChannels()) === 9 ? await repaintEverythingConditioning(model, width, height) : undefined;
 
     // 4. Timesteps: only the last `prompt_strength` part of the schedule runs.
-    const scheduler = schedulerFor(model, settings.scheduler, settings.num_inference_steps);
+    const scheduler = schedulerFor(model, settings.scheduler, settings.num_inference_steps, options.karrasSigmas);
     const { timesteps, latentTimestep } = img2imgTimesteps(scheduler, settings.num_inference_steps, settings.prompt_strength);
 
     // 5. Initial latents: the image's latents (one per output) noised to the first kept timestep.

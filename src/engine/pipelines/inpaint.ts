@@ -60,7 +60,7 @@ export async function inpaint(
     }
 
     // 4. Timesteps: the full schedule (the remote inpainting model has no strength; diffusers' default is 1.0).
-    const scheduler = schedulerFor(model, settings.scheduler, settings.num_inference_steps);
+    const scheduler = schedulerFor(model, settings.scheduler, settings.num_inference_steps, options.karrasSigmas);
     const { timesteps } = img2imgTimesteps(scheduler, settings.num_inference_steps, 1);
 
     // 5. Initial latents: pure noise at strength 1, kept for re-noising the known region in the blend method.

@@ -4,7 +4,9 @@ import { latentsToPreviewImage, type RgbaImage } from '../image';
 import type { StableDiffusionModel } from '../model';
 import { createGenerator } from '../random/createGenerator';
 import type { NoiseSource } from '../random/NoiseSource';
-import { createScheduler } from '../schedulers';
+import { createScheduler, diffusersClassName } from '../schedulers';
+import { EngineError } from '../errors';
+import { KARRAS_SCHEDULERS } from '../../predictions/schedulerNames';
 import type { Scheduler } from '../schedulers/Scheduler';
 import type { InpaintConditioning } from './guidedUnet';
 import type { RunOptions } from './runContext';
@@ -20,8 +22,15 @@ export function seededGenerator(seed: number, options: RunOptions): NoiseSource 
 }
 
 /** The user's scheduler class configured from the model's own scheduler config, as diffusers' `from_config`. */
-export function schedulerFor(model: StableDiffusionModel, name: string, steps: number): Scheduler {
-  const scheduler = createScheduler(name, model.schedulerConfig);
+/**
+ * The run's scheduler on the model's own config; `karras` switches on diffusers' `use_karras_sigmas` (A1111's
+ * "Karras" schedule type) for the schedulers that have it, and is refused by name for the others.
+ */
+export function schedulerFor(model: StableDiffusionModel, name: string, steps: number, karras = false): Scheduler {
+  if (karras && !KARRAS_SCHEDULERS.has(diffusersClassName(name))) {
+    throw new EngineError('invalid_input', `karras: the ${name} scheduler has no Karras schedule; it exists for ${[...KARRAS_SCHEDULERS].join(', ')}`);
+  }
+  const scheduler = createScheduler(name, karras ? { ...model.schedulerConfig, use_karras_sigmas: true } : model.schedulerConfig);
   scheduler.setTimesteps(steps);
   return scheduler;
 }

@@ -36,6 +36,8 @@ export interface RunOptions {
    * Replicate and diffusers do (the prompt is cut at 75 tokens, brackets are plain text).
    */
   promptWeighting?: PromptWeighting;
+  /** diffusers' use_karras_sigmas (A1111's "Karras" schedule type), for the schedulers in KARRAS_SCHEDULERS. */
+  karrasSigmas?: boolean;
 }
 
 export interface RunTimings {

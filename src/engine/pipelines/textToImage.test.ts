@@ -211,3 +211,22 @@ describe('textToImage with A1111 prompt weighting', () => {
     expect(unetHidden().dims[1]).toBe(154);
   });
 });
+
+describe('textToImage with the Karras schedule', () => {
+  let model: StableDiffusionModel;
+  beforeAll(async () => {
+    model = await loadTinyModel('tiny-sd');
+  });
+  afterAll(() => model.release());
+  const input = { prompt: 'a red barn', width: 64, height: 64, num_inference_steps: 4, guidance_scale: 7.5, seed: 3, scheduler: 'DPMSolverMultistep' };
+
+  it('changes the sigmas (and the picture) for a scheduler that has it', async () => {
+    const plain = await textToImage(model, input);
+    const karras = await textToImage(model, input, { karrasSigmas: true });
+    expect(sameImage(plain.images[0], karras.images[0])).toBe(false);
+  });
+
+  it('is refused, naming the schedulers that have it, for one that does not', async () => {
+    await expect(textToImage(model, { ...input, scheduler: 'DDIM' }, { karrasSigmas: true })).rejects.toThrow(/^karras: the DDIM scheduler has no Karras schedule; it exists for DPMSolverMultistepScheduler/);
+  });
+});

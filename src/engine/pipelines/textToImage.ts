@@ -37,7 +37,7 @@ export async function textToImage(
     context.endEncodePrompt();
 
     // 3. Timesteps.
-    const scheduler = schedulerFor(model, settings.scheduler, settings.num_inference_steps);
+    const scheduler = schedulerFor(model, settings.scheduler, settings.num_inference_steps, options.karrasSigmas);
     const timesteps = scheduler.timesteps;
 
     // 4. Initial latents: one draw of [batch, 4, h/8, w/8] from the seeded generator, times init_noise_sigma.

@@ -2,6 +2,7 @@
 import { ASPECT_PRESETS, presetSize } from '../../app/aspectPresets';
 import { FIELD_LABELS, limitHint } from '../../app/formMessages';
 import type { ModeSchema } from '../../predictions/modelSchemas';
+import { useStudioStore } from '../../state/store';
 import type { DraftNumberField, ModeDraft } from '../../state/settingsSlice';
 import { NumberField } from './Field';
 import type { FieldErrors } from '../../app/draftToInput';
@@ -18,10 +19,19 @@ interface ParameterFieldsProps {
 }
 
 export function ParameterFields({ schema, draft, errors, onChange }: ParameterFieldsProps) {
+  const karras = useStudioStore((s) => s.karrasSigmas);
+  const setKarras = useStudioStore((s) => s.setKarrasSigmas);
   const fields = ORDER.filter((field) => schema.fields.includes(field));
   return (
     <div className="parameter-fields">
-      <SchedulerField value={draft.scheduler} allowed={schema.schedulers} error={errors.scheduler} onChange={(scheduler) => onChange({ scheduler })} />
+      <SchedulerField
+        value={draft.scheduler}
+        allowed={schema.schedulers}
+        error={errors.scheduler}
+        onChange={(scheduler) => onChange({ scheduler })}
+        karras={karras}
+        onKarrasChange={setKarras}
+      />
       {schema.fields.includes('width') && <SizePresets schema={schema} draft={draft} onChange={onChange} />}
       <div className="parameter-grid">
         {fields.map((field) => {
