@@ -111,6 +111,9 @@ test('axe finds no serious or critical violation on any tab (desktop)', async ({
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect(serious, mode).toEqual([]);
   }
+  await page.getByRole('tab', { name: 'PNG Info' }).click();
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), 'PNG Info').toEqual([]);
 });
 
 test.describe('on a phone', () => {

@@ -6,6 +6,7 @@ import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import { KARRAS_SCHEDULERS, schedulerClassOf } from '../predictions/schedulerNames';
 import type { Generator, JobEvent, JobHandle, JobResult } from '../generators/Generator';
 import type { GeneratorRouter } from './GeneratorRouter';
+import { XY_AXIS_LABELS, type XyPlan } from './xyPlot';
 import { encodePng, encodePredictionPng } from '../history/encodePng';
 import { HistoryStorageError, type HistoryImage, type HistoryRecord, type HistoryStore } from '../history/historyStore';
 import type { GenerationMode, PredictionInput } from '../predictions/PredictionInput';
@@ -80,7 +81,7 @@ export class StudioController {
     if (route.run === 'ask') return { started: false, askRemote: route.reason };
     if (route.run === 'nowhere') return { started: false, reason: route.reason };
     const input: PredictionInput<RgbaImage> = { ...draftToInput(schema, draft, state.seed), image, mask };
-    this.submit(route.generator, mode, input);
+    void this.submit(route.generator, mode, input);
     return { started: true };
   }
 
@@ -94,10 +95,11 @@ export class StudioController {
     if (record.mode !== 'text-to-image') input.image = await decode('image');
     if (record.mode === 'inpainting') input.mask = await decode('mask');
     this.store.getState().setRemoteConsent(true);
-    this.submit(this.router.remoteGenerator(), record.mode, input);
+    void this.submit(this.router.remoteGenerator(), record.mode, input);
   }
 
-  private submit(generator: Generator, mode: GenerationMode, input: PredictionInput<RgbaImage>): void {
+  /** Submits one job; resolves with its result once it is stored in the history (never rejects). */
+  private submit(generator: Generator, mode: GenerationMode, input: PredictionInput<RgbaImage>): Promise<JobResult> {
     const state = this.store.getState();
     // Karras only where the scheduler has it; a Replicate or v3 job has no such option and ignores it.
     const karrasSigmas = state.karrasSigmas && KARRAS_SCHEDULERS.has(schedulerClassOf(input.scheduler ?? '') ?? 'DDIMScheduler');
@@ -110,16 +112,62 @@ export class StudioController {
     for (const event of early) this.onJobEvent(handle.id, event);
     this.cancelers.set(handle.id, handle.cancel);
     const id = handle.id;
-    void handle.result
-      .then((result) => {
-        this.cancelers.delete(id);
-        return this.onJobFinished(id, mode, input, options, result);
-      })
-      .catch((error: unknown) => {
+    return handle.result.then(async (result) => {
+      this.cancelers.delete(id);
+      try {
+        await this.onJobFinished(id, mode, input, options, result);
+      } catch (error) {
         // Encoding the PNGs failed (the generator itself never rejects): say so rather than fail silently.
         this.store.getState().removeJob(id);
         this.store.getState().setStorageError(`The result could not be stored: ${(error as Error).message}`);
-      });
+      }
+      return result;
+    });
+  }
+
+  /**
+   * An X/Y plot: the active mode's form as it stands, once per combination of the two axes' values, as one queued
+   * batch on the generator a normal run would use. Every cell shares one seed unless Seed is an axis, so only the
+   * axes vary. Resolves with the results in row order (Y outer, X inner); refuses (nothing queued) when a cell's
+   * input is invalid, naming the axis value.
+   */
+  async runXyPlot(plan: XyPlan, onCellDone?: (done: number, total: number) => void): Promise<{ results: JobResult[] } | { error: string }> {
+    const state = this.store.getState();
+    const mode = state.activeMode;
+    const schema = state.schemas[mode];
+    if (!schema) return { error: `${mode}: this model or backend does not offer it` };
+    const route = this.router.route();
+    if (route.run === 'ask') return { error: `${route.reason} Run one image first to choose where jobs go.` };
+    if (route.run === 'nowhere') return { error: route.reason };
+    const image = mode === 'text-to-image' ? undefined : inputImage(state.inputs[mode]?.id);
+    const mask = mode === 'inpainting' ? (this.maskSource?.() ?? undefined) : undefined;
+    // One seed for every cell unless Seed is an axis: the one typed, or one picked now.
+    const sharedSeed = state.seed.locked && state.seed.value.trim() !== '' ? state.seed.value : String(Math.floor(Math.random() * 2 ** 32));
+    const cells: PredictionInput<RgbaImage>[] = [];
+    for (const y of plan.y.values) {
+      for (const x of plan.x.values) {
+        const draft = { ...state.drafts[mode] };
+        let seed = sharedSeed;
+        for (const [axis, value] of [[plan.x.axis, x], [plan.y.axis, y]] as const) {
+          if (axis === 'seed') seed = value;
+          else draft[axis] = value;
+        }
+        const errors = draftFieldErrors(schema, draft, { value: seed, locked: true }, { image: Boolean(image), mask: Boolean(mask) });
+        const [field] = Object.keys(errors);
+        if (field) return { error: `X/Y plot cell ${XY_AXIS_LABELS[plan.x.axis]} ${x}, ${XY_AXIS_LABELS[plan.y.axis]} ${y}: ${errors[field]}` };
+        cells.push({ ...draftToInput(schema, draft, { value: seed, locked: true }), image, mask });
+      }
+    }
+    let done = 0;
+    const results = await Promise.all(
+      cells.map((input) =>
+        this.submit(route.generator, mode, input).then((result) => {
+          onCellDone?.(++done, cells.length);
+          return result;
+        }),
+      ),
+    );
+    return { results };
   }
 
   cancel(jobId: string): void {

@@ -13,6 +13,7 @@ import { ModelPicker } from './models/ModelPicker';
 import { ModelsPanel } from './models/ModelsPanel';
 import { ModeTabs, panelId, tabId } from './ModeTabs';
 import { PngInfoPanel } from './PngInfoPanel';
+import { XyPlotPanel } from './XyPlotPanel';
 import { ProgressPanel } from './ProgressPanel';
 import { ResultsGallery } from './ResultsGallery';
 import { useModels, useStudio } from './StudioContext';
@@ -102,6 +103,7 @@ export function App() {
               <GenerationForm key={activeMode} mode={activeMode} />
             )}
           </div>
+          {!pngInfo && <XyPlotPanel />}
           <ModelsPanel />
         </section>
         <section className="studio-output" aria-label="Output">
