@@ -10,6 +10,9 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** The cache that keeps the onnxruntime wasm a device uses (shared with src/pwa/cacheEngineFiles.ts). */
+const ENGINE_CACHE = 'sd-studio-engine';
+
 const pwa = VitePWA({
   // The user decides when a new version takes over (src/ui/UpdatePrompt.tsx); src/main.tsx registers the worker.
   registerType: 'prompt',
@@ -35,15 +38,23 @@ const pwa = VitePWA({
     ],
   },
   workbox: {
-    // The shell, including onnxruntime-web's wasm (27 MB, over Workbox's 2 MiB default), so the app starts offline.
-    globPatterns: ['**/*.{html,js,css,wasm,svg,png,ico}'],
+    // The shell. onnxruntime-web's wasm is not precached: there are two builds (14 MB plain WASM, 27 MB for WebGPU)
+    // and a device uses one; it is cached at run time (below, and by src/pwa/cacheEngineFiles.ts) once it is used.
+    globPatterns: ['**/*.{html,js,css,svg,png,ico}'],
     maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+    runtimeCaching: [
+      {
+        urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/') && url.pathname.endsWith('.wasm'),
+        handler: 'CacheFirst',
+        options: { cacheName: ENGINE_CACHE, expiration: { maxEntries: 4 } },
+      },
+    ],
     // Model weights never go into the precache: the demo model (public/models/) and downloads live in IndexedDB.
     globIgnores: ['**/node_modules/**', 'models/**', '**/*.onnx', '**/*.onnx_data', '**/*.pb'],
     navigateFallback: 'index.html',
     // Not the app's routes: model files opened directly, and the e2e harness page (built into dist-e2e only).
     navigateFallbackDenylist: [/^\/models\//, /^\/e2e\//],
-    // No runtimeCaching: everything else, other origins (model downloads) included, goes to the network untouched.
+    // Nothing else is cached at run time: other origins (model downloads) go to the network untouched.
   },
 });
 

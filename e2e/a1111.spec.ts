@@ -126,3 +126,20 @@ test('an X/Y plot of 2×2 runs as one queued batch and gives a labelled grid to 
   // Two 64-px columns after an 84-px label band, two rows under a 56-px header, 4-px gaps.
   expect(size).toEqual({ width: 84 + 2 * 68, height: 56 + 2 * 68 });
 });
+
+test('the TAESD decoder (the demo stand-in, stored on first use) decodes results the full decoder would', async ({ page }) => {
+  const studio = await open(page);
+  await expect(page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Demo TAESD (random weights)' }) })).toContainText('Stored');
+  await studio.fill({ Prompt: 'decoders', Width: '64', Height: '64', Steps: '3' });
+  await studio.lockSeed(21);
+  await studio.generate();
+  const full = await studio.outputPixels(await studio.waitForResults(1));
+  await studio.field('Decoder').selectOption('taesd');
+  await studio.generate();
+  const fast = await studio.outputPixels(await studio.waitForResults(2));
+  // The stand-in is the full decoder behind TAESD's contract: equal pictures mean the engine fed it raw latents
+  // and read [0, 1] pixels, in the browser worker, from the weight store.
+  let worst = 0;
+  for (let i = 0; i < full.data.length; i++) worst = Math.max(worst, Math.abs(full.data[i] - fast.data[i]));
+  expect(worst).toBeLessThanOrEqual(2);
+});

@@ -121,14 +121,17 @@ test('offline, the service worker starts the app cross-origin isolated, with onn
   await expect(page).toHaveTitle('Engine harness');
 });
 
-test('the precache holds the shell but no model weights, and there is no other cache', async ({ page }) => {
+test('the precache holds the shell but no model weights; the only other cache holds the onnxruntime wasm this device uses', async ({ page }) => {
   const studio = new StudioPage(page);
   await studio.goto();
   await waitForServiceWorkerControl(page);
 
+  await expect.poll(async () => Object.keys(await cachedUrls(page)).sort()).toEqual(['sd-studio-engine', expect.stringMatching(/^workbox-precache/)]);
   const byCache = await cachedUrls(page);
-  expect(Object.keys(byCache)).toHaveLength(1);
-  expect(Object.keys(byCache)[0]).toMatch(/^workbox-precache/);
+  const engineFiles = byCache['sd-studio-engine'].map((url) => new URL(url).pathname);
+  expect(engineFiles).toEqual([expect.stringMatching(/^\/assets\/ort-wasm-simd-threaded-[^.]*\.wasm$/)]);
+  const precache = Object.entries(byCache).find(([name]) => name.startsWith('workbox-precache'))![1];
+  expect(precache.filter((url) => url.endsWith('.wasm'))).toEqual([]);
   const paths = Object.values(byCache).flat().map((url) => new URL(url).pathname);
   expect(paths).toEqual(expect.arrayContaining(['/index.html', '/favicon.svg', '/icons/icon-512.png']));
   expect(paths.filter((path) => path.includes('/models/') || /\.(onnx|onnx_data|pb)$/.test(path))).toEqual([]);

@@ -2,9 +2,10 @@
 // (scripts/generateTinyModels.ts: the demo model into public/, or every variant into test/models/) and the tests.
 import { join } from 'node:path';
 import { TINY_MODEL_VARIANTS } from './variants';
-import { writeTinyModel, type WriteResult } from './writeTinyModel';
+import { TINY_TAESD, writeTinyModel, type WriteResult } from './writeTinyModel';
 
 export { TINY_MODEL_VARIANTS, TINY_SIZES, type TinyModelVariant } from './variants';
+export { TINY_TAESD } from './writeTinyModel';
 export type { ManifestEntry, TinyModelManifest, WriteResult } from './writeTinyModel';
 
 /** The variant the app ships as its built-in demo model; the others exist for tests. */
@@ -19,5 +20,7 @@ export async function generateTinyModels(outDir: string, names?: readonly string
   for (const variant of TINY_MODEL_VARIANTS) {
     if (!names || names.includes(variant.name)) results.push(await writeTinyModel(join(outDir, variant.name), variant));
   }
+  // The TAESD stand-in ships with the demo: the fast-decoder setting works without a download too.
+  if (!names || names.includes(TINY_TAESD) || names.includes(DEMO_VARIANT)) results.push(await writeTinyModel(join(outDir, TINY_TAESD), TINY_MODEL_VARIANTS[0], true));
   return results;
 }

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import onnxProto from 'onnx-proto';
-import { generateTinyModels, TINY_MODEL_VARIANTS } from './index';
+import { generateTinyModels, TINY_MODEL_VARIANTS, TINY_TAESD } from './index';
 import { CLIP_FIXTURES, describePorts, MODELS_DIR, openSession } from './tinyModelTestKit';
 import { tinyModelFiles } from './writeTinyModel';
 
@@ -173,18 +173,21 @@ describe('generation', () => {
     const started = performance.now();
     const first = await generateTinyModels(dir);
     expect(performance.now() - started).toBeLessThan(3000);
-    expect(first.map((r) => r.written)).toEqual(TINY_MODEL_VARIANTS.map(() => true));
-    for (const variant of TINY_MODEL_VARIANTS) {
-      const fresh = await readFile(join(dir, variant.name, 'manifest.json'));
-      expect(fresh.equals(await readFile(join(MODELS_DIR, variant.name, 'manifest.json'))), variant.name).toBe(true);
+    // Every variant, then the TAESD stand-in.
+    const folders = [...TINY_MODEL_VARIANTS.map((v) => v.name), TINY_TAESD];
+    expect(first.map((r) => basename(r.directory))).toEqual(folders);
+    expect(first.map((r) => r.written)).toEqual(folders.map(() => true));
+    for (const folder of folders) {
+      const fresh = await readFile(join(dir, folder, 'manifest.json'));
+      expect(fresh.equals(await readFile(join(MODELS_DIR, folder, 'manifest.json'))), folder).toBe(true);
     }
-    expect((await generateTinyModels(dir)).map((r) => r.written)).toEqual(TINY_MODEL_VARIANTS.map(() => false));
+    expect((await generateTinyModels(dir)).map((r) => r.written)).toEqual(folders.map(() => false));
 
     const unet = join(dir, 'tiny-sd', 'unet', 'model.onnx');
     const original = await readFile(unet);
     await writeFile(unet, original.subarray(0, 100));
     const repaired = await generateTinyModels(dir);
-    expect(repaired.map((r) => r.written)).toEqual(TINY_MODEL_VARIANTS.map((v) => v.name === 'tiny-sd'));
+    expect(repaired.map((r) => r.written)).toEqual(folders.map((name) => name === 'tiny-sd'));
     expect((await readFile(unet)).equals(original)).toBe(true);
   });
 });

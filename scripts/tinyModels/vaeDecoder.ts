@@ -43,10 +43,16 @@ function refinementWeights(name: string, inChannels: number, outChannels: number
   return { weight, bias: uniformWeights(`${name}.bias`, outChannels, NOISE) };
 }
 
-export function buildVaeDecoder(variant: TinyModelVariant): onnxProto.onnx.ModelProto {
+/**
+ * `taesd`: the tiny stand-in for TAESD (madebyollin/taesd) — TAESD's contract, not its network: it takes the UNet's
+ * latents as they are (scale factor 1, not divided by 0.18215) and gives pixels in [0, 1], so a decode through it
+ * matches the full decoder's picture when the engine handles both contracts right.
+ */
+export function buildVaeDecoder(variant: TinyModelVariant, taesd = false): onnxProto.onnx.ModelProto {
   const b = new GraphBuilder();
-  const latents = b.floatInput('latent_sample', variant.floatType,
+  const input = b.floatInput('latent_sample', variant.floatType,
     ['batch', TINY_SIZES.latentChannels, 'latent_height', 'latent_width']);
+  const latents = taesd ? b.op('Mul', [input, b.tensor('taesd.unscale', [1], new Float32Array([1 / TINY_SIZES.vaeScalingFactor]))]) : input;
   const inputShape = { in: TINY_SIZES.latentChannels, out: STAGE_CHANNELS[0], kernel: 1 };
   let x = conv2d(b, latents, 'vae_decoder.conv_in', inputShape, inputWeights());
   const doubleSize = b.tensor('vae_decoder.upsample_scales', [4], new Float32Array([1, 1, 2, 2]));
@@ -59,6 +65,12 @@ export function buildVaeDecoder(variant: TinyModelVariant): onnxProto.onnx.Model
     const name = `vae_decoder.up${stage}.conv`;
     x = conv2d(b, upsampled, name, shape, refinementWeights(name, shape.in, shape.out));
   }
+  if (taesd) {
+    const half = b.tensor('taesd.half', [1], new Float32Array([0.5]));
+    x = b.op('Add', [b.op('Mul', [x, half]), half]);
+  }
   b.floatOutput('sample', variant.floatType, ['batch', COLOURS, 'height', 'width'], x);
-  return b.build('vae_decoder', 'Tiny VAE decoder (8x upsampling) for tests and the built-in demo.');
+  return taesd
+    ? b.build('vae_decoder', 'Tiny stand-in for the TAESD decoder (raw latents in, [0, 1] pixels out) for tests and the demo.')
+    : b.build('vae_decoder', 'Tiny VAE decoder (8x upsampling) for tests and the built-in demo.');
 }

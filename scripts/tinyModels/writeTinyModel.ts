@@ -68,6 +68,14 @@ export async function tinyModelFiles(variant: TinyModelVariant): Promise<Map<str
   return files;
 }
 
+/** The tiny TAESD stand-in's folder: just `vae_decoder/`, as the TAESD ONNX exports ship it. */
+export function tinyTaesdFiles(variant: TinyModelVariant): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  files.set('vae_decoder/model.onnx', encodeModel(buildVaeDecoder(variant, true)));
+  files.set('vae_decoder/config.json', jsonFile({ _class_name: 'AutoencoderTiny', latent_channels: 4, scaling_factor: 1.0 }));
+  return files;
+}
+
 export function manifestOf(name: string, files: ReadonlyMap<string, Uint8Array>): TinyModelManifest {
   const paths = [...files.keys()].sort();
   const entry = (path: string) => ({ path, size: files.get(path)!.length, sha256: sha256(files.get(path)!) });
@@ -101,6 +109,9 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
   await rename(temporary, path);
 }
 
+/** The tiny TAESD stand-in's folder name, beside the variants. */
+export const TINY_TAESD = 'tiny-taesd';
+
 export interface WriteResult {
   variant: string;
   directory: string;
@@ -109,9 +120,9 @@ export interface WriteResult {
 }
 
 /** Writes the variant into `dir` (manifest last, so a partly written folder never looks complete). */
-export async function writeTinyModel(dir: string, variant: TinyModelVariant): Promise<WriteResult> {
-  const files = await tinyModelFiles(variant);
-  const manifest = manifestOf(variant.name, files);
+export async function writeTinyModel(dir: string, variant: TinyModelVariant, taesd = false): Promise<WriteResult> {
+  const files = taesd ? tinyTaesdFiles(variant) : await tinyModelFiles(variant);
+  const manifest = manifestOf(taesd ? TINY_TAESD : variant.name, files);
   const manifestBytes = jsonFile(manifest);
   const totalBytes = manifest.files.reduce((sum, entry) => sum + entry.size, manifestBytes.length);
   const result = { variant: variant.name, directory: dir, totalBytes };

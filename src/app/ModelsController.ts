@@ -1,7 +1,7 @@
 // The Models panel's actions: which models exist (catalog, added by URL or Hub id, imported folders) and whether
 // each is stored; download with pause, resume and cancel; import; delete; repair of chunks found damaged on load;
 // and which model the engine runs. Bytes go through the weight store; the store (zustand) only gets views.
-import { CATALOG, catalogEntry, DEMO_MODEL_ID, type CatalogEntry } from '../models/catalog';
+import { CATALOG, catalogEntry, DEMO_MODEL_ID, DEMO_TAESD_ID, TAESD_ID, type CatalogEntry } from '../models/catalog';
 import { adviseModel, readDeviceFacts, type DeviceFacts } from '../models/deviceAdvice';
 import { downloadModel, registerModel, type DownloadProgress } from '../models/downloadModel';
 import { inspectModel, type ModelCheck } from '../models/inspectModel';
@@ -124,8 +124,10 @@ export class ModelsController {
     const selected = state.models.find((m) => m.id === state.selectedModelId);
     if (!selected || selected.kind !== 'pipeline' || (selected.status !== 'ready' && !selected.demo)) this.store.getState().selectModel(DEMO_MODEL_ID);
     const demo = this.view(DEMO_MODEL_ID);
-    // The demo works like any other model: copied into the store on first use, so it runs offline too.
+    // The demo works like any other model: copied into the store on first use, so it runs offline too (its TAESD
+    // stand-in too, a few kB, so the fast-decoder setting can be tried right away).
     if (demo && demo.status !== 'ready') await this.download(DEMO_MODEL_ID);
+    if (this.view(DEMO_TAESD_ID)?.status === 'absent') await this.download(DEMO_TAESD_ID);
     await this.activate();
   }
 
@@ -134,10 +136,16 @@ export class ModelsController {
     return tokenizerFor(this.weights, id);
   }
 
-  /** The model the engine runs, as the worker needs it. */
+  /** The model the engine runs, as the worker needs it, with the stored TAESD decoder when there is one. */
   modelRef(id = this.store.getState().selectedModelId): ModelRef {
     const view = this.view(id);
-    return { id, profile: view?.profile, dtype: view?.dtype };
+    return { id, profile: view?.profile, dtype: view?.dtype, fastDecoderId: this.fastDecoderId() };
+  }
+
+  /** A stored TAESD decoder: the real one when downloaded, else the demo's stand-in. */
+  fastDecoderId(): string | undefined {
+    const models = this.store.getState().models;
+    return [TAESD_ID, DEMO_TAESD_ID].find((id) => models.find((m) => m.id === id)?.status === 'ready');
   }
 
   // ---- Choosing ----------------------------------------------------------------------------------------------
@@ -196,7 +204,9 @@ export class ModelsController {
     }
     this.patch(id, { bytes: totalBytes(manifest.files), dtype: manifest.dtype ?? view.dtype });
     await this.run(id, manifest, 'downloading');
-    if (this.view(id)?.status === 'ready' && this.store.getState().selectedModelId === id) await this.activate();
+    // A newly stored decoder is offered to the running model: load it again with the decoder named.
+    const selected = this.store.getState().selectedModelId === id || view.kind === 'decoder';
+    if (this.view(id)?.status === 'ready' && selected && this.view(this.store.getState().selectedModelId)?.status === 'ready') await this.activate();
   }
 
   pause(id: string): void {

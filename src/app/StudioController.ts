@@ -103,7 +103,9 @@ export class StudioController {
     const state = this.store.getState();
     // Karras only where the scheduler has it; a Replicate or v3 job has no such option and ignores it.
     const karrasSigmas = state.karrasSigmas && KARRAS_SCHEDULERS.has(schedulerClassOf(input.scheduler ?? '') ?? 'DDIMScheduler');
-    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2, promptWeighting: state.promptWeighting, karrasSigmas };
+    // TAESD only when one is stored (the model's ref then names it); otherwise the model's own VAE.
+    const decoder = state.decoder === 'taesd' && this.model().fastDecoderId ? 'taesd' : 'vae';
+    const options = { noiseDevice: state.noiseDevice, maskBlur: state.maskBlur, previewEvery: 2, promptWeighting: state.promptWeighting, karrasSigmas, decoder } as const;
     // A generator may report events while submit() runs (a job that starts at once): hold them until the job exists.
     let handle: JobHandle | undefined;
     const early: JobEvent[] = [];

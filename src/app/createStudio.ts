@@ -9,6 +9,7 @@ import { WeightStore } from '../models/weightStore';
 import type { ModelRef } from '../predictions/backends';
 import { localPreference } from '../state/remoteSlice';
 import { useStudioStore } from '../state/store';
+import { cacheEngineFiles } from '../pwa/cacheEngineFiles';
 import { GeneratorRouter } from './GeneratorRouter';
 import { ModelsController } from './ModelsController';
 import { loadRemoteToken } from './remoteToken';
@@ -24,7 +25,10 @@ export function createStudio(): Studio {
   store.getState().setRemoteToken(loadRemoteToken());
   const local = createStudioGenerator({ kind: 'local', model: { id: DEMO_MODEL_ID }, backend: localPreference(store.getState().backendPreference) });
   const router = new GeneratorRouter(store, local, (settings) => createStudioGenerator({ kind: 'remote', ...settings }));
-  local.onBackendChange((backend) => store.getState().setBackend(backend));
+  local.onBackendChange((backend) => {
+    store.getState().setBackend(backend);
+    void cacheEngineFiles(backend);
+  });
 
   /** The form follows the generator jobs go to: the remote API's fields and limits when Compute on is Remote. */
   const showSchemas = () => {

@@ -189,3 +189,12 @@ describe('float16 conversion', () => {
     expect(mismatches).toEqual([]);
   });
 });
+
+describe('fromFloat16Array', () => {
+  it('gives float16BitsToFloat32 for every one of the 65536 bit patterns', async () => {
+    const { fromFloat16Array, float16BitsToFloat32 } = await import('./float32');
+    const all = new Uint16Array(65536).map((_, i) => i);
+    const converted = fromFloat16Array(all);
+    for (let bits = 0; bits < 65536; bits++) expect(Object.is(converted[bits], float16BitsToFloat32(bits)) || (Number.isNaN(converted[bits]) && Number.isNaN(float16BitsToFloat32(bits)))).toBe(true);
+  });
+});

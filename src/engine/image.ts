@@ -55,8 +55,20 @@ function unitRangeToByte(x: number): number {
   return Math.fround(y * 255);
 }
 
-/** VAE decoder output `[batch, 3, H, W]` in [-1, 1] -> one opaque RGBA image per batch entry. */
-export function tensorToImages(tensor: Float32Array, batch: number, width: number, height: number): RgbaImage[] {
+/**
+ * VAE decoder output `[batch, 3, H, W]` in [-1, 1] -> one opaque RGBA image per batch entry. With `what`, NaN and
+ * ±Infinity are rejected in the same pass (NonFiniteOutputError naming `what`).
+ */
+export function tensorToImages(
+  tensor: Float32Array,
+  batch: number,
+  width: number,
+  height: number,
+  what?: string,
+  /** 'signed': the VAE's [-1, 1]; 'unit': TAESD's [0, 1]. */
+  range: 'signed' | 'unit' = 'signed',
+): RgbaImage[] {
+  const toByte = range === 'unit' ? (v: number) => v * 255 : unitRangeToByte;
   const plane = width * height;
   if (!Number.isInteger(batch) || batch < 1 || tensor.length !== batch * 3 * plane) {
     throw new EngineError(
@@ -68,12 +80,19 @@ export function tensorToImages(tensor: Float32Array, batch: number, width: numbe
   for (let b = 0; b < batch; b++) {
     const base = b * 3 * plane;
     const data = new Uint8ClampedArray(4 * plane);
+    let finite = true;
     for (let p = 0, q = 0; p < plane; p++, q += 4) {
-      data[q] = unitRangeToByte(tensor[base + p]);
-      data[q + 1] = unitRangeToByte(tensor[base + plane + p]);
-      data[q + 2] = unitRangeToByte(tensor[base + 2 * plane + p]);
+      const r = tensor[base + p];
+      const g = tensor[base + plane + p];
+      const b2 = tensor[base + 2 * plane + p];
+      // r - r is 0 for every finite number, NaN for NaN and ±Infinity; the sum is NaN if any of the three is.
+      if (what !== undefined && r - r + (g - g) + (b2 - b2) !== 0) finite = false;
+      data[q] = toByte(r);
+      data[q + 1] = toByte(g);
+      data[q + 2] = toByte(b2);
       data[q + 3] = 255;
     }
+    if (!finite) assertFinite(tensor.subarray(base, base + 3 * plane), what!);
     images.push({ width, height, data });
   }
   return images;

@@ -27,6 +27,7 @@ interface Bindings {
   text_encoder: TextEncoderBinding;
   unet: UnetBinding;
   vae_decoder: VaeDecoderBinding;
+  taesd_decoder: VaeDecoderBinding;
   vae_encoder: VaeEncoderBinding;
 }
 
@@ -91,6 +92,7 @@ export async function loadStableDiffusionModel(source: ModelSource, profile?: Mo
     text_encoder: (session) => bindTextEncoder(session, tokenizer.maxLength),
     unet: bindUnet,
     vae_decoder: bindVaeDecoder,
+    taesd_decoder: bindVaeDecoder,
     vae_encoder: bindVaeEncoder,
   };
   const sessions = new Map<ModelComponent, Promise<BoundSession<unknown>>>();

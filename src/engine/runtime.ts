@@ -45,8 +45,11 @@ export interface ModelSession {
   release(): Promise<void>;
 }
 
-/** The four graphs of a Stable Diffusion ONNX export, named by their folders. */
-export type ModelComponent = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder';
+/**
+ * The four graphs of a Stable Diffusion ONNX export, named by their folders, plus an optional fast decoder: TAESD
+ * (madebyollin/taesd), which a source may supply from another folder (it takes raw latents, gives [0, 1] pixels).
+ */
+export type ModelComponent = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder' | 'taesd_decoder';
 
 /** Where a model's files come from: a folder on disk, HTTP, or the IndexedDB weight store. */
 export interface ModelSource {

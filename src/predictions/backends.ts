@@ -23,6 +23,8 @@ export interface ModelRef {
    * a GPU without shader-f16; when absent the worker reads it from the graphs' metadata as it creates them.
    */
   dtype?: ModelDtype;
+  /** A stored TAESD decoder (its model id) the engine may decode with instead of the model's VAE. */
+  fastDecoderId?: string;
 }
 
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
@@ -50,7 +52,12 @@ export interface GenerateOptions {
   promptWeighting?: PromptWeighting;
   /** The Karras noise schedule (diffusers' use_karras_sigmas) for the schedulers that have it; local runs only. */
   karrasSigmas?: boolean;
+  /** Which decoder turns latents into pixels (local runs): the model's VAE, or TAESD. */
+  decoder?: DecoderChoice;
 }
+
+/** The model's own VAE decoder, or TAESD (a tiny approximate decoder, stored as its own model). */
+export type DecoderChoice = 'vae' | 'taesd';
 
 export interface SerializedError {
   name: string;

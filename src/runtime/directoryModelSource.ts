@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelComponent, ModelSource } from '../engine';
+import { NODE_SESSION_OPTIONS } from './nodeSessionOptions';
 import { wrapOrtSession, type OrtApi } from './OrtModelSession';
 
 async function exists(path: string): Promise<boolean> {
@@ -18,7 +19,7 @@ async function exists(path: string): Promise<boolean> {
 export function directoryModelSource(
   directory: string,
   ort: OrtApi,
-  sessionOptions: InferenceSession.SessionOptions = {},
+  sessionOptions: InferenceSession.SessionOptions = NODE_SESSION_OPTIONS,
 ): ModelSource {
   return {
     async readText(path) {

@@ -6,7 +6,7 @@ import { GENERATION_MODES, type GenerationMode, type PredictionInput } from '../
 import { LOCAL_MODE_SCHEMAS, type ModeSchema, type ModeSchemas } from '../predictions/modelSchemas';
 import { checkNumber } from '../predictions/validateInput';
 import type { ComputeOn } from './remoteSlice';
-import type { PromptWeighting } from '../predictions/backends';
+import type { DecoderChoice, PromptWeighting } from '../predictions/backends';
 import type { StudioState } from './store';
 
 export const DRAFT_NUMBER_FIELDS = ['width', 'height', 'num_outputs', 'guidance_scale', 'num_inference_steps', 'prompt_strength'] as const;
@@ -43,6 +43,9 @@ export interface SettingsSlice {
   /** The Karras schedule, where the chosen scheduler has one (A1111's "Schedule type: Karras"). */
   karrasSigmas: boolean;
   setKarrasSigmas(karras: boolean): void;
+  /** The decoder local runs use: the model's VAE, or a stored TAESD (faster, approximate). */
+  decoder: DecoderChoice;
+  setDecoder(decoder: DecoderChoice): void;
   /** 'Compute on': a local backend, Auto, or Remote. */
   backendPreference: ComputeOn;
   setActiveMode(mode: GenerationMode): void;
@@ -105,6 +108,8 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   setPromptWeighting: (promptWeighting) => set({ promptWeighting }),
   karrasSigmas: false,
   setKarrasSigmas: (karrasSigmas) => set({ karrasSigmas }),
+  decoder: 'vae',
+  setDecoder: (decoder) => set({ decoder }),
   backendPreference: 'auto',
   setActiveMode: (mode) => set({ activeMode: mode }),
   updateDraft: (mode, patch) => set((state) => ({ drafts: withSharedPrompts({ ...state.drafts, [mode]: { ...state.drafts[mode], ...patch } }, patch) })),

@@ -39,6 +39,7 @@ export const useStudioStore = create<StudioState>()(
         maskBlur: state.maskBlur,
         promptWeighting: state.promptWeighting,
         karrasSigmas: state.karrasSigmas,
+        decoder: state.decoder,
         backendPreference: state.backendPreference,
         selectedModelId: state.selectedModelId,
         remote: state.remote,

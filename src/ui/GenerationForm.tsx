@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { countTokens, type TokenCount } from '../app/promptTokens';
 import type { ClipTokenizer } from '../engine';
-import type { PromptWeighting } from '../predictions/backends';
+import type { DecoderChoice, PromptWeighting } from '../predictions/backends';
 import { imageToImageSize } from '../engine';
 import { LOCAL_MODE_SCHEMAS } from '../predictions/modelSchemas';
 import type { GenerationMode } from '../predictions/PredictionInput';
@@ -52,6 +52,9 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
   const backendPreference = useStudioStore((s) => s.backendPreference);
   const remoteLabel = useStudioStore((s) => REMOTE_API_LABELS[s.remote.api]);
   const promptWeighting = useStudioStore((s) => s.promptWeighting);
+  const decoder = useStudioStore((s) => s.decoder);
+  const setDecoder = useStudioStore((s) => s.setDecoder);
+  const fastDecoder = useStudioStore((s) => s.models.find((m) => m.kind === 'decoder' && m.status === 'ready' && !m.demo) ?? s.models.find((m) => m.kind === 'decoder' && m.status === 'ready'));
   const setPromptWeighting = useStudioStore((s) => s.setPromptWeighting);
   const tokens = usePromptTokens(draft.prompt, promptWeighting);
   const inputMeta = useStudioStore((s) => (mode === 'text-to-image' ? null : s.inputs[mode]));
@@ -126,6 +129,19 @@ export function GenerationForm({ mode }: { mode: GenerationMode }) {
             <option value="webgpu">WebGPU</option>
             <option value="wasm">WASM (CPU)</option>
             <option value="remote">Remote</option>
+          </select>
+        )}
+      </Field>
+      <Field
+        label="Decoder"
+        hint={fastDecoder ? `TAESD decodes at a small fraction of the full VAE's cost, a little less sharp; it also draws the live preview. Local runs only.` : 'Download the TAESD decoder in the Models panel to decode faster.'}
+      >
+        {({ id, describedBy }) => (
+          <select id={id} aria-describedby={describedBy} value={fastDecoder ? decoder : 'vae'} onChange={(event) => setDecoder(event.target.value as DecoderChoice)}>
+            <option value="vae">Full VAE</option>
+            <option value="taesd" disabled={!fastDecoder}>
+              TAESD (fast, approximate){fastDecoder?.demo ? ' — demo: random weights' : ''}
+            </option>
           </select>
         )}
       </Field>

@@ -154,7 +154,7 @@ export class EngineHost {
 
   /** The loaded model for this request, loading it (and releasing the previous one) when it differs. */
   private async ensureModel(job: Job, model: ModelRef, backend: BackendPreference): Promise<{ loaded: LoadedModel; fresh: boolean }> {
-    const key = JSON.stringify([model.id, model.baseUrl, model.dtype ?? null, backend]);
+    const key = JSON.stringify([model.id, model.baseUrl, model.dtype ?? null, model.fastDecoderId ?? null, backend]);
     if (this.current?.key === key) return { loaded: this.current.loaded, fresh: false };
     await this.releaseCurrent();
 

@@ -1,8 +1,8 @@
-// The one module that imports onnxruntime-web: serves its wasm from the app (never a CDN), sets the WASM thread
-// count, probes WebGPU, and opens models on the chosen execution provider for the EngineHost.
-import * as ort from 'onnxruntime-web/webgpu';
-// The WebGPU build runs on this wasm (its JS glue is bundled into the entry); Vite emits it as an app asset.
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+// The one module that imports onnxruntime-web: loads the build the backend needs on demand (the plain WASM build,
+// 14 MB and faster per call on small graphs, unless WebGPU runs: then the WebGPU build), serves its wasm from the
+// app (never a CDN), sets the WASM thread count, probes WebGPU, and opens models on the chosen execution provider.
+import type * as OrtModule from 'onnxruntime-web';
+// Vite emits both wasm files as app assets; only the one a backend loads is ever fetched.
 import { loadStableDiffusionModel } from '../engine';
 import type { ModelComponent, ModelSession, ModelSource } from '../engine';
 import { chooseBackend, fp16UnsupportedError, usesFloat16, wasmThreads, type PlatformFacts } from './backendChoice';
@@ -12,9 +12,28 @@ import { indexedDbModelSource } from '../runtime/indexedDbModelSource';
 import type { BackendInfo } from './protocol';
 
 const isolation = { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency };
-ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, globalThis.location.href).href };
-// Fixed for the worker's lifetime: onnxruntime-web starts its thread pool with the first session.
-ort.env.wasm.numThreads = wasmThreads(isolation).threads;
+
+type Ort = typeof OrtModule;
+const builds = new Map<BackendInfo['kind'], Promise<Ort>>();
+
+/** The onnxruntime-web build for a backend, loaded and configured once. */
+function ortFor(kind: BackendInfo['kind']): Promise<Ort> {
+  let pending = builds.get(kind);
+  if (!pending) {
+    pending = (async () => {
+      const [ort, wasm] =
+        kind === 'webgpu'
+          ? await Promise.all([import('onnxruntime-web/webgpu'), import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url')])
+          : await Promise.all([import('onnxruntime-web/wasm'), import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url')]);
+      ort.env.wasm.wasmPaths = { wasm: new URL(wasm.default, globalThis.location.href).href };
+      // Fixed for the worker's lifetime: onnxruntime-web starts its thread pool with the first session.
+      ort.env.wasm.numThreads = wasmThreads(isolation).threads;
+      return ort as unknown as Ort;
+    })();
+    builds.set(kind, pending);
+  }
+  return pending;
+}
 
 async function probeAdapter(): Promise<Pick<PlatformFacts, 'adapter' | 'noAdapterReason'>> {
   if (!('gpu' in navigator)) return { adapter: null, noAdapterReason: 'this browser has no WebGPU' };
@@ -40,7 +59,7 @@ const platformFacts = () => (platform ??= probeAdapter().then((gpu) => ({ ...gpu
 const ERRORS_ONLY = 3;
 
 function sessionOptionsFor(backend: BackendInfo) {
-  return (component: ModelComponent): ort.InferenceSession.SessionOptions => {
+  return (component: ModelComponent): OrtModule.InferenceSession.SessionOptions => {
     if (backend.kind === 'wasm') return { executionProviders: ['wasm'], logSeverityLevel: ERRORS_ONLY };
     // The text embeddings go back into the UNet at every step: keeping them on the GPU saves a download and an
     // upload per step. The engine disposes them when the job ends. The UNet output must come back: the scheduler
@@ -51,7 +70,7 @@ function sessionOptionsFor(backend: BackendInfo) {
 }
 
 /** Resolves with the device's loss message once the first WebGPU session has made onnxruntime create its device. */
-function deviceLossWatcher(): { watch(): void; lost: Promise<string> } {
+function deviceLossWatcher(ort: Ort): { watch(): void; lost: Promise<string> } {
   let report!: (message: string) => void;
   const lost = new Promise<string>((resolve) => (report = resolve));
   let watching = false;
@@ -100,10 +119,16 @@ export const webModelLoader: ModelLoader = {
   async load(ref, preference): Promise<LoadedModel> {
     const facts = await platformFacts();
     const backend = chooseBackend(preference, facts, ref.dtype);
-    const files = ref.baseUrl
-      ? httpModelSource(ref.baseUrl, ort, sessionOptionsFor(backend))
-      : await indexedDbModelSource(ref.id, ort, sessionOptionsFor(backend));
-    const device = backend.kind === 'webgpu' ? deviceLossWatcher() : undefined;
+    const ort = await ortFor(backend.kind);
+    const model = ref.baseUrl ? httpModelSource(ref.baseUrl, ort, sessionOptionsFor(backend)) : await indexedDbModelSource(ref.id, ort, sessionOptionsFor(backend));
+    // The fast decoder is a model of its own in the store (TAESD's vae_decoder/): offered as 'taesd_decoder'.
+    const taesd = ref.fastDecoderId ? await indexedDbModelSource(ref.fastDecoderId, ort, sessionOptionsFor(backend)).catch(() => undefined) : undefined;
+    const files: ModelSource = {
+      ...model,
+      hasComponent: async (component) => (component === 'taesd_decoder' ? taesd !== undefined : model.hasComponent(component)),
+      createSession: (component) => (component === 'taesd_decoder' && taesd ? taesd.createSession('vae_decoder') : model.createSession(component)),
+    };
+    const device = backend.kind === 'webgpu' ? deviceLossWatcher(ort) : undefined;
     const source: ModelSource = {
       ...files,
       async createSession(component) {

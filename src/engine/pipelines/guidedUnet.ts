@@ -28,6 +28,9 @@ export interface GuidedUnetOptions {
   inpaint?: InpaintConditioning;
 }
 
+/** How often a UNet output is checked for NaN/Inf (calls); the final image is always checked. */
+const CHECK_EVERY = 8;
+
 /** Guidance is applied only above 1, as diffusers' `do_classifier_free_guidance`; at 1 the uncond pass is skipped. */
 export const usesGuidance = (guidanceScale: number) => guidanceScale > 1;
 
@@ -39,6 +42,7 @@ export function createGuidedUnet(options: GuidedUnetOptions) {
   const channels = inpaint ? 9 : 4;
   const ranges = batchRanges(batch, binding.maxBatch);
   const guided = usesGuidance(guidanceScale);
+  let unetCalls = 0;
 
   /** The UNet's `sample` for images [start, start+size): the latents, plus mask and masked latents for inpainting. */
   function sampleFor(modelInput: Float32Array, start: number, size: number): Float32Array {
@@ -62,19 +66,28 @@ export function createGuidedUnet(options: GuidedUnetOptions) {
     return floatTensor(new Float32Array(count).fill(t), binding.timestepType, dims);
   }
 
-  /** One UNet call; `feeds` holds the sample and timestep, shared by the conditional and unconditional calls. */
-  async function run(feeds: Record<string, SessionFeed>, hidden: SessionFeed): Promise<Float32Array> {
+  /**
+   * One UNet call; `feeds` holds the sample and timestep, shared by the conditional and unconditional calls.
+   * `whileRunning` is work that doesn't need the output (the next step's noise): it runs once the call is under way.
+   */
+  async function run(feeds: Record<string, SessionFeed>, hidden: SessionFeed, whileRunning?: () => void): Promise<Float32Array> {
     context.throwIfAborted();
-    const outputs = await context.timeUnet(() => session.run({ ...feeds, [binding.hiddenStatesName]: hidden }));
+    const outputs = await context.timeUnet(() => {
+      const pending = session.run({ ...feeds, [binding.hiddenStatesName]: hidden });
+      whileRunning?.();
+      return pending;
+    });
     try {
-      return await readFloat32(outputs[binding.outputName], 'unet output');
+      // A NaN or Inf stays in the latents and the VAE output check finds it; checking every UNet output on top
+      // cost a full pass per call, so it runs on the first call and every CHECK_EVERY-th after (earlier warning).
+      return await readFloat32(outputs[binding.outputName], 'unet output', unetCalls++ % CHECK_EVERY === 0);
     } finally {
       for (const tensor of Object.values(outputs)) tensor.dispose();
     }
   }
 
   /** Predicts the (guided) noise for all `batch` images from the scheduler-scaled model input. */
-  return async function predictNoise(modelInput: Float32Array, t: number): Promise<Float32Array> {
+  return async function predictNoise(modelInput: Float32Array, t: number, whileRunning?: () => void): Promise<Float32Array> {
     const noisePred = new Float32Array(batch * imageSize);
     for (const { start, size } of ranges) {
       // Built once per chunk: for float16 exports this is a conversion of the whole sample.
@@ -82,7 +95,7 @@ export function createGuidedUnet(options: GuidedUnetOptions) {
         [binding.sampleName]: floatTensor(sampleFor(modelInput, start, size), binding.sampleType, [size, channels, latentHeight, latentWidth]),
         [binding.timestepName]: timestepFeed(t, size),
       };
-      const text = await run(feeds, embeddings.text(size));
+      const text = await run(feeds, embeddings.text(size), start === 0 ? whileRunning : undefined);
       const out = noisePred.subarray(start * imageSize, (start + size) * imageSize);
       if (!guided) {
         out.set(text);

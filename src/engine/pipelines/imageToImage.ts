@@ -7,6 +7,7 @@ import { prepareInput, type EngineInput } from './engineInput';
 import { createGuidedUnet } from './guidedUnet';
 import { drawLatentNoise, previewOf, randomSeed, repaintEverythingConditioning, schedulerFor, seededGenerator } from './pipelineSetup';
 import { encodePrompts } from './promptEmbeddings';
+import { PrefetchedNoise } from '../random/PrefetchedNoise';
 import { RunContext, type GenerationResult, type RunOptions } from './runContext';
 import { decodeLatents, encodeImageLatents } from './vae';
 
@@ -64,21 +65,28 @@ export async function imageToImage(
     let latents = scheduler.addNoise(repeated, noise, latentTimestep);
 
     // 6. Denoising loop.
+    // The ancestral schedulers' per-step noise is drawn while the UNet runs (same values, off the critical path).
+    const stepNoise = scheduler.drawsNoise ? new PrefetchedNoise(generator, batch * 4 * latentHeight * latentWidth) : undefined;
     const predictNoise = createGuidedUnet({ unet, embeddings, batch, latentHeight, latentWidth, guidanceScale: settings.guidance_scale, context, inpaint });
     context.startPhase('denoising', timesteps.length);
     for (let i = 0; i < timesteps.length; i++) {
       const t = timesteps[i];
       const modelInput = scheduler.scaleModelInput(latents, t);
-      const noisePred = await predictNoise(modelInput, t);
-      const { prevSample, predOriginalSample } = scheduler.step(noisePred, t, latents, generator);
+      const noisePred = await predictNoise(modelInput, t, stepNoise && (() => stepNoise.prefetch()));
+      const { prevSample, predOriginalSample } = scheduler.step(noisePred, t, latents, stepNoise ?? generator);
       latents = prevSample;
-      const preview = context.wantsPreview(i + 1, timesteps.length) ? previewOf(predOriginalSample ?? latents, latentWidth, latentHeight) : undefined;
+      // With TAESD the live preview is a real (if approximate) decode of the first image; else the cheap colour map.
+      const preview = context.wantsPreview(i + 1, timesteps.length)
+        ? options.decoder === 'taesd'
+          ? (await decodeLatents(model, predOriginalSample ?? latents, 1, latentHeight, latentWidth, context, 'taesd'))[0]
+          : previewOf(predOriginalSample ?? latents, latentWidth, latentHeight)
+        : undefined;
       context.reportStep(i + 1, timesteps.length, t, preview);
     }
 
     // 7. Decode.
     context.startPhase('decoding', 0);
-    const images = await decodeLatents(model, latents, batch, latentHeight, latentWidth, context);
+    const images = await decodeLatents(model, latents, batch, latentHeight, latentWidth, context, options.decoder);
     context.endDecode();
     return { images, seed, settings: { ...settings, seed }, timings: context.timings(), unetCalls: context.unetCalls };
   } finally {

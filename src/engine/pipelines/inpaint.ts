@@ -17,6 +17,7 @@ import { prepareInput, type EngineInput } from './engineInput';
 import { createGuidedUnet, type InpaintConditioning } from './guidedUnet';
 import { drawLatentNoise, previewOf, randomSeed, scaleInitialNoise, schedulerFor, seededGenerator } from './pipelineSetup';
 import { encodePrompts } from './promptEmbeddings';
+import { PrefetchedNoise } from '../random/PrefetchedNoise';
 import { RunContext, type GenerationResult, type RunOptions } from './runContext';
 import { decodeLatents, encodeImageLatents } from './vae';
 
@@ -69,6 +70,8 @@ export async function inpaint(
     let latents = scaleInitialNoise(noise, scheduler.initNoiseSigma);
 
     // 6. Denoising loop.
+    // The ancestral schedulers' per-step noise is drawn while the UNet runs (same values, off the critical path).
+    const stepNoise = scheduler.drawsNoise ? new PrefetchedNoise(generator, batch * 4 * latentHeight * latentWidth) : undefined;
     const predictNoise = createGuidedUnet({
       unet, embeddings, batch, latentHeight, latentWidth, guidanceScale: settings.guidance_scale, context, inpaint: conditioning,
     });
@@ -76,17 +79,22 @@ export async function inpaint(
     for (let i = 0; i < timesteps.length; i++) {
       const t = timesteps[i];
       const modelInput = scheduler.scaleModelInput(latents, t);
-      const noisePred = await predictNoise(modelInput, t);
-      const { prevSample, predOriginalSample } = scheduler.step(noisePred, t, latents, generator);
+      const noisePred = await predictNoise(modelInput, t, stepNoise && (() => stepNoise.prefetch()));
+      const { prevSample, predOriginalSample } = scheduler.step(noisePred, t, latents, stepNoise ?? generator);
       latents = prevSample;
       if (imageLatents) latents = blendKnownRegion(scheduler, latents, imageLatents, noise, latentMask, timesteps[i + 1]);
-      const preview = context.wantsPreview(i + 1, timesteps.length) ? previewOf(predOriginalSample ?? latents, latentWidth, latentHeight) : undefined;
+      // With TAESD the live preview is a real (if approximate) decode of the first image; else the cheap colour map.
+      const preview = context.wantsPreview(i + 1, timesteps.length)
+        ? options.decoder === 'taesd'
+          ? (await decodeLatents(model, predOriginalSample ?? latents, 1, latentHeight, latentWidth, context, 'taesd'))[0]
+          : previewOf(predOriginalSample ?? latents, latentWidth, latentHeight)
+        : undefined;
       context.reportStep(i + 1, timesteps.length, t, preview);
     }
 
     // 7. Decode, then keep the input's pixels outside the mask.
     context.startPhase('decoding', 0);
-    const generated = await decodeLatents(model, latents, batch, latentHeight, latentWidth, context);
+    const generated = await decodeLatents(model, latents, batch, latentHeight, latentWidth, context, options.decoder);
     const softMask = featherMask(maskImage, options.maskBlur ?? DEFAULT_MASK_BLUR);
     const images = generated.map((picture) => compositeWithMask(original, picture, softMask));
     context.endDecode();

@@ -4,7 +4,7 @@ import { CancelledError } from '../errors';
 import type { RgbaImage } from '../image';
 import type { NoiseDevice } from '../random/createGenerator';
 import type { ModelProfile } from '../../predictions/modelSchemas';
-import type { PromptWeighting } from '../../predictions/backends';
+import type { DecoderChoice, PromptWeighting } from '../../predictions/backends';
 import type { ResolvedSettings } from '../../predictions/PredictionInput';
 
 export type RunPhase = 'encoding-prompt' | 'encoding-image' | 'denoising' | 'decoding';
@@ -38,6 +38,11 @@ export interface RunOptions {
   promptWeighting?: PromptWeighting;
   /** diffusers' use_karras_sigmas (A1111's "Karras" schedule type), for the schedulers in KARRAS_SCHEDULERS. */
   karrasSigmas?: boolean;
+  /**
+   * 'taesd': decode (and preview) with the model source's TAESD decoder, a small fraction of the full VAE decoder's
+   * cost at slightly lower quality; 'vae' (the default) uses the export's own decoder.
+   */
+  decoder?: DecoderChoice;
 }
 
 export interface RunTimings {

@@ -9,14 +9,17 @@ export function floatTensor(values: Float32Array, type: FloatType, dims: readonl
   return type === 'float16' ? { type, dims, data: toFloat16Array(values) } : { type, dims, data: values };
 }
 
-/** Reads an output as float32, converting float16, and rejects NaN/Inf naming the output. */
-export async function readFloat32(tensor: SessionTensor, what: string): Promise<Float32Array> {
+/**
+ * Reads an output as float32, converting float16, and rejects NaN/Inf naming the output — unless `checkFinite` is
+ * false, for a caller that checks elsewhere (the UNet loop checks every few steps; the VAE while post-processing).
+ */
+export async function readFloat32(tensor: SessionTensor, what: string, checkFinite = true): Promise<Float32Array> {
   const data = await tensor.read();
   let values: Float32Array;
   if (data instanceof Float32Array) values = data;
   else if (tensor.type === 'float16' && data instanceof Uint16Array) values = fromFloat16Array(data);
   else throw new TypeError(`${what}: expected a float32 or float16 output, got ${tensor.type}`);
-  assertFinite(values, what);
+  if (checkFinite) assertFinite(values, what);
   return values;
 }
 

@@ -230,3 +230,24 @@ describe('textToImage with the Karras schedule', () => {
     await expect(textToImage(model, { ...input, scheduler: 'DDIM' }, { karrasSigmas: true })).rejects.toThrow(/^karras: the DDIM scheduler has no Karras schedule; it exists for DPMSolverMultistepScheduler/);
   });
 });
+
+describe('textToImage with the TAESD decoder', () => {
+  it('decodes raw latents to [0, 1] pixels: the tiny stand-in gives the full decoder\'s picture', async () => {
+    const { loadTinyModelWithTaesd } = await import('../../../test/tinyModel');
+    const model = await loadTinyModelWithTaesd();
+    try {
+      const input = { prompt: 'a red barn', width: 64, height: 64, num_inference_steps: 3, guidance_scale: 7.5, seed: 9 };
+      const full = await textToImage(model, input);
+      const previews: ProgressEvent[] = [];
+      const fast = await textToImage(model, input, { decoder: 'taesd', previewEvery: 1, onProgress: (event) => event.preview && previews.push(event) });
+      let worst = 0;
+      for (let i = 0; i < full.images[0].data.length; i++) worst = Math.max(worst, Math.abs(full.images[0].data[i] - fast.images[0].data[i]));
+      // Had the engine divided by 0.18215 again, or read [0, 1] as [-1, 1], the picture would be far off.
+      expect(worst).toBeLessThanOrEqual(2);
+      // The live preview is a TAESD decode at full size, not the 8x smaller colour map.
+      expect(previews.at(-1)!.preview!.width).toBe(64);
+    } finally {
+      await model.release();
+    }
+  });
+});

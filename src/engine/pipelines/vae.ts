@@ -4,10 +4,14 @@ import { ModelContractError } from '../errors';
 import { tensorToImages, type RgbaImage } from '../image';
 import { scaleLatents, unscaleLatents } from '../guidance';
 import type { StableDiffusionModel } from '../model';
+import type { DecoderChoice } from '../../predictions/backends';
 import type { RunContext } from './runContext';
 import { floatTensor, readFloat32 } from './tensors';
 
-/** `vae.decode(latents / scaling_factor)` for every image of the batch, post-processed to RGBA. */
+/**
+ * `vae.decode(latents / scaling_factor)` for every image of the batch (the first `count`), post-processed to RGBA.
+ * With the TAESD decoder: `taesd.decode(latents)` — TAESD takes the latents as they are and gives [0, 1] pixels.
+ */
 export async function decodeLatents(
   model: StableDiffusionModel,
   latents: Float32Array,
@@ -15,19 +19,23 @@ export async function decodeLatents(
   latentHeight: number,
   latentWidth: number,
   context: RunContext,
+  decoder: DecoderChoice = 'vae',
 ): Promise<RgbaImage[]> {
-  const { session, binding } = await model.session('vae_decoder');
+  const component = decoder === 'taesd' ? 'taesd_decoder' : 'vae_decoder';
+  const { session, binding } = await model.session(component);
   const imageSize = 4 * latentHeight * latentWidth;
   const images: RgbaImage[] = [];
   for (let i = 0; i < batch; i++) {
     context.throwIfAborted();
-    const scaled = unscaleLatents(latents.subarray(i * imageSize, (i + 1) * imageSize), model.vaeScalingFactor);
+    const own = latents.subarray(i * imageSize, (i + 1) * imageSize);
+    const input = decoder === 'taesd' ? own : unscaleLatents(own, model.vaeScalingFactor);
     const outputs = await session.run({
-      [binding.latentName]: floatTensor(scaled, binding.latentType, [1, 4, latentHeight, latentWidth]),
+      [binding.latentName]: floatTensor(input, binding.latentType, [1, 4, latentHeight, latentWidth]),
     });
     try {
-      const pixels = await readFloat32(outputs[binding.outputName], 'vae_decoder output');
-      images.push(...tensorToImages(pixels, 1, latentWidth * 8, latentHeight * 8));
+      // One pass: tensorToImages converts to bytes and rejects NaN/Inf together.
+      const pixels = await readFloat32(outputs[binding.outputName], `${component} output`, false);
+      images.push(...tensorToImages(pixels, 1, latentWidth * 8, latentHeight * 8, `${component} output`, decoder === 'taesd' ? 'unit' : 'signed'));
     } finally {
       for (const tensor of Object.values(outputs)) tensor.dispose();
     }

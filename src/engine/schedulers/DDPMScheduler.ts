@@ -53,6 +53,7 @@ const VARIANCE_TYPES = ['fixed_small', 'fixed_small_log', 'fixed_large'] as cons
 type VarianceType = (typeof VARIANCE_TYPES)[number];
 
 export class DDPMScheduler implements Scheduler {
+  readonly drawsNoise = true;
   timesteps: number[] = [];
   readonly initNoiseSigma = 1;
   readonly order = 1;

@@ -24,6 +24,7 @@ const EULER_ANCESTRAL_DEFAULTS = {
 };
 
 export class EulerAncestralDiscreteScheduler implements Scheduler {
+  readonly drawsNoise = true;
   timesteps: number[] = [];
   sigmas: Float32Array = new Float32Array(0);
   initNoiseSigma = 1;

@@ -43,6 +43,7 @@ const LCM_DEFAULTS = {
 const SIGMA_DATA_SQUARED = 0.25;
 
 export class LCMScheduler implements Scheduler {
+  readonly drawsNoise = true;
   timesteps: number[] = [];
   readonly initNoiseSigma = 1;
   readonly order = 1;

@@ -14,6 +14,8 @@ export interface Scheduler {
   sigmas?: Float32Array;
   /** Standard deviation of the initial noise: latents start as `randn * initNoiseSigma`. */
   initNoiseSigma: number;
+  /** Draws fresh noise in `step` (ancestral and DDPM-like schedulers): the pipelines then draw it ahead. */
+  readonly drawsNoise?: boolean;
   /** How many timesteps entries make one solver step (2 for Heun and KDPM2, 1 otherwise). */
   order: number;
   setTimesteps(numInferenceSteps: number): void;
