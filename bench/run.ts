@@ -1,7 +1,9 @@
 // `npm run bench`: the engine against bare ONNX Runtime, per stage, scaling with size and steps, and memory across
 // jobs, in Node; the browser figures (Chromium WASM through the worker, WebGPU, the model store) come from the
 // scripts it then runs unless --node-only. Prints tables and writes bench/results/<section>.json (+ SVG charts).
-// `--quick` (under a minute, part of npm test so the benchmark can't rot) runs every Node section small.
+// `--quick` (under a minute, part of npm test so the benchmark can't rot) runs every Node section small and skips
+// the browser ones; `--node-only` runs the Node sections at full size.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,4 +63,8 @@ if (isMain) {
   const started = performance.now();
   await runNodeBench({ quick });
   console.log(`\nNode sections done in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${RESULTS_DIR}`);
+  // The browser sections build the app and drive Chromium: minutes, so not in --quick (which npm test runs).
+  if (!quick && !process.argv.includes('--node-only')) {
+    for (const script of ['bench:engine', 'bench:browser', 'bench:store']) execFileSync('npm', ['run', script], { stdio: 'inherit' });
+  }
 }
