@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTinyModels } from '../scripts/tinyModels';
 import { TEST_MODELS_DIR } from '../test/testModelsDir';
+import { browserOverhead } from './browserOverhead';
 import { nodeOverhead } from './nodeOverhead';
 import { lineChart, nodeMemory, nodeScaling } from './nodeScaling';
 import { format, range } from './stats';
@@ -65,6 +66,14 @@ if (isMain) {
   console.log(`\nNode sections done in ${((performance.now() - started) / 1000).toFixed(1)} s; results in ${RESULTS_DIR}`);
   // The browser sections build the app and drive Chromium: minutes, so not in --quick (which npm test runs).
   if (!quick && !process.argv.includes('--node-only')) {
+    const shape = { size: 512, steps: 25, guidance: 7.5 };
+    const browser = await browserOverhead({ ...shape, schedulers: ['DPMSolverMultistep', 'K_EULER', 'K_EULER_ANCESTRAL', 'DDIM'], pairs: 7 });
+    table(
+      `Engine over bare onnxruntime-web, Chromium ${browser.chromium} WASM in a worker (${shape.size}², ${shape.steps} steps, guidance ${shape.guidance}; 7 A/B pairs)`,
+      ['threads', 'scheduler', 'engine / bare', 'engine ms', 'bare ms'],
+      browser.rows.map((r) => [String(r.threads), r.scheduler, range(r.ratio, 3), range(r.engineMs, 0), range(r.bareMs, 0)]),
+    );
+    writeFileSync(join(RESULTS_DIR, 'browser-overhead.json'), `${JSON.stringify({ stamp: new Date().toISOString(), shape, ...browser }, null, 2)}\n`);
     for (const script of ['bench:engine', 'bench:browser', 'bench:store']) execFileSync('npm', ['run', script], { stdio: 'inherit' });
   }
 }

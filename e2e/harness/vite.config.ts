@@ -45,7 +45,7 @@ export default mergeConfig(
     plugins: [serveTestModels()],
     build: {
       outDir: 'dist-e2e',
-      rolldownOptions: { input: { app: `${root}index.html`, engineHarness: `${root}e2e/harness/engine.html` } },
+      rolldownOptions: { input: { app: `${root}index.html`, engineHarness: `${root}e2e/harness/engine.html`, overheadBench: `${root}e2e/harness/overhead.html` } },
     },
   }),
 );
