@@ -72,3 +72,14 @@ export async function loadTinyModel(
 }
 
 export { rectangleMask, testPicture } from './pictures';
+
+/** A tiny model whose source also supplies the tiny TAESD stand-in (test/models/tiny-taesd) as `taesd_decoder`. */
+export async function loadTinyModelWithTaesd(variant: TinyVariant = 'tiny-sd'): Promise<StableDiffusionModel> {
+  const source = tinyModelSource(variant);
+  const taesd = directoryModelSource(join(MODELS_DIR, 'tiny-taesd'), ort as unknown as OrtApi);
+  return loadStableDiffusionModel({
+    ...source,
+    hasComponent: async (component) => (component === 'taesd_decoder' ? true : source.hasComponent(component)),
+    createSession: (component) => (component === 'taesd_decoder' ? taesd.createSession('vae_decoder') : source.createSession(component)),
+  });
+}
