@@ -1,10 +1,10 @@
 // The input image of image-to-image and inpainting: a file picker, drag and drop, and paste (handled app-wide),
 // with the size the image will be generated at, and a clear message for files that aren't images.
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef } from 'react';
 import type { InputImageMeta } from '../state/inputsSlice';
-import { firstFile } from '../app/decodeImageFile';
 import { inputImage } from '../app/inputImageRegistry';
 import { RgbaCanvas } from './RgbaCanvas';
+import { useFileDrop } from './useFileDrop';
 
 interface ImageInputProps {
   label: string;
@@ -19,25 +19,10 @@ interface ImageInputProps {
 
 export function ImageInput({ label, meta, error, sizeNote, showPreview = true, onFile, onClear }: ImageInputProps) {
   const fileInput = useRef<HTMLInputElement>(null);
-  const [dragging, setDragging] = useState(false);
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    const file = firstFile(event.dataTransfer);
-    if (file) onFile(file);
-  };
+  const { dragging, handlers } = useFileDrop(onFile);
   return (
     <section className="image-input" aria-label={label}>
-      <div
-        className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        data-testid="image-drop-zone"
-      >
+      <div className={`drop-zone${dragging ? ' drop-zone-active' : ''}`} {...handlers} data-testid="image-drop-zone">
         {meta && showPreview ? (
           <RgbaCanvas image={inputImage(meta.id)} label={`${label}: ${meta.name}`} className="input-thumbnail" />
         ) : null}

@@ -1,14 +1,14 @@
 // PNG Info, as in AUTOMATIC1111: drop or pick a PNG (ours, or one A1111, Forge or ComfyUI's A1111-style node
 // wrote), see the generation parameters in its `parameters` text chunk, and send them (and the image, for the
 // image modes) to a mode's form.
-import { useState, type DragEvent } from 'react';
-import { firstFile } from '../app/decodeImageFile';
+import { useState } from 'react';
 import { readPngText } from '../history/pngChunks';
 import { parseParameters, type ParsedParameters } from '../history/pngParameters';
 import { GENERATION_MODES, type GenerationMode } from '../predictions/PredictionInput';
 import { useStudioStore } from '../state/store';
 import { MODE_LABELS } from './ModeTabs';
 import { useStudio } from './StudioContext';
+import { useFileDrop } from './useFileDrop';
 
 interface Loaded {
   file: File;
@@ -31,7 +31,6 @@ const FIELD_ROWS: Array<[keyof ParsedParameters['input'], string]> = [
 export function PngInfoPanel({ onSent }: { onSent(mode: GenerationMode): void }) {
   const controller = useStudio();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [dragging, setDragging] = useState(false);
 
   const read = async (file: File) => {
     try {
@@ -51,24 +50,11 @@ export function PngInfoPanel({ onSent }: { onSent(mode: GenerationMode): void })
     if (mode !== 'text-to-image') await controller.loadInput(mode, loaded.file);
     onSent(mode);
   };
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    const file = firstFile(event.dataTransfer);
-    if (file) void read(file);
-  };
+  const { dragging, handlers } = useFileDrop((file) => void read(file));
 
   return (
     <section className="png-info" aria-label="PNG Info">
-      <div
-        className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-      >
+      <div className={`drop-zone${dragging ? ' drop-zone-active' : ''}`} {...handlers}>
         <label className="png-info-pick">
           PNG file
           <input type="file" accept="image/png" onChange={(event) => event.target.files?.[0] && void read(event.target.files[0])} />

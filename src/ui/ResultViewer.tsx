@@ -1,6 +1,7 @@
 // The full-size viewer: a dialog named after the result's prompt, showing one output at its own size (scaled to
 // fit the window); the arrow keys (or the buttons) move through every output in the gallery, Esc closes it.
 import { useEffect, useRef, useState } from 'react';
+import { useOutputUrl } from './ResultsGallery';
 import type { StudioController } from '../app/StudioController';
 import type { HistoryRecord } from '../history/historyStore';
 
@@ -20,26 +21,11 @@ interface ResultViewerProps {
 export function ResultViewer({ controller, items, start, onClose }: ResultViewerProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [position, setPosition] = useState(start);
-  const [url, setUrl] = useState<string>();
   const item = items[Math.min(position, items.length - 1)];
-
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
-  useEffect(() => {
-    if (!item) return;
-    let objectUrl: string | undefined;
-    let cancelled = false;
-    void controller.outputBlob(item.record.id, item.index).then((blob) => {
-      if (cancelled || !blob) return;
-      objectUrl = URL.createObjectURL(blob);
-      setUrl(objectUrl);
-    });
-    return () => {
-      cancelled = true;
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [controller, item]);
+  const url = useOutputUrl(controller, item?.record.id ?? '', item?.index ?? 0);
 
   if (!item) return null;
   const move = (delta: number) => setPosition((p) => (p + delta + items.length) % items.length);

@@ -8,8 +8,8 @@ import type { GalleryEntry } from '../state/historySlice';
 import { MODE_LABELS } from './ModeTabs';
 import { ResultViewer, type ViewerItem } from './ResultViewer';
 
-/** An object URL for one output blob, revoked when the card goes away. */
-function useOutputUrl(controller: StudioController, id: string, index: number): string | undefined {
+/** An object URL for one output blob, revoked when the card (or the viewer) goes away. */
+export function useOutputUrl(controller: StudioController, id: string, index: number): string | undefined {
   const [url, setUrl] = useState<string>();
   useEffect(() => {
     let objectUrl: string | undefined;
