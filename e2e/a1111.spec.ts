@@ -136,7 +136,11 @@ test('the TAESD decoder (the demo stand-in, stored on first use) decodes results
   const full = await studio.outputPixels(await studio.waitForResults(1));
   await studio.field('Decoder').selectOption('taesd');
   await studio.generate();
-  const fast = await studio.outputPixels(await studio.waitForResults(2));
+  const fastResult = await studio.waitForResults(2);
+  const fast = await studio.outputPixels(fastResult);
+  // The PNG says which decoder made it (A1111's VAE key), so the picture can be reproduced.
+  const [download] = await Promise.all([page.waitForEvent('download'), fastResult.getByRole('link', { name: 'Download PNG' }).click()]);
+  expect((await readFile((await download.path())!)).toString('latin1')).toContain('VAE: TAESD');
   // The stand-in is the full decoder behind TAESD's contract: equal pictures mean the engine fed it raw latents
   // and read [0, 1] pixels, in the browser worker, from the weight store.
   let worst = 0;

@@ -207,7 +207,7 @@ export class StudioController {
     jobId: string,
     mode: GenerationMode,
     input: PredictionInput<RgbaImage>,
-    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number; promptWeighting: PromptWeighting; karrasSigmas: boolean },
+    options: { noiseDevice: 'cpu' | 'cuda'; maskBlur: number; promptWeighting: PromptWeighting; karrasSigmas: boolean; decoder: 'vae' | 'taesd' },
     result: JobResult,
   ): Promise<void> {
     const state = this.store.getState();
@@ -225,7 +225,7 @@ export class StudioController {
       // With the settings that ran, the PNG carries A1111's parameters chunk; a remote run that did not report
       // them keeps the pixels without it rather than guessing.
       const blob = settings
-        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, promptWeighting: options.promptWeighting, karrasSigmas: options.karrasSigmas && !prediction.backend.startsWith('remote') })
+        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, promptWeighting: options.promptWeighting, karrasSigmas: options.karrasSigmas && !prediction.backend.startsWith('remote'), decoder: prediction.backend.startsWith('remote') ? undefined : options.decoder })
         : await encodePng(image);
       outputs.push({ blob, width: image.width, height: image.height });
     }

@@ -138,6 +138,17 @@ describe('parseParameters round trip', () => {
     expect(parsed).toMatchObject({ mode: 'inpainting', maskBlur: 8, noiseDevice: 'cuda', karrasSigmas: true });
     expect(parsed.input).toMatchObject({ width: 512, height: 512, seed: 1234, num_outputs: 1 });
   });
+
+  it('writes the TAESD decoder as A1111\'s VAE key and reads it back; the full VAE writes no key', () => {
+    const taesd = formatParameters({ ...base, decoder: 'taesd' });
+    expect(taesd).toContain('VAE: TAESD');
+    expect(parseParameters(taesd).decoder).toBe('taesd');
+    expect(formatParameters({ ...base, decoder: 'vae' })).not.toContain('VAE');
+    // Another VAE's name is kept as an unmapped key, not read as TAESD.
+    const other = parseParameters('a cat\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Size: 512x512, VAE: vae-ft-mse-840000-ema-pruned.safetensors');
+    expect(other.decoder).toBeUndefined();
+    expect(other.extra.VAE).toBe('vae-ft-mse-840000-ema-pruned.safetensors');
+  });
 });
 
 describe('parseParameters on A1111 text', () => {

@@ -16,8 +16,10 @@ export interface GenerationParameters {
   noiseDevice?: NoiseDevice;
   /** Inpainting only: the feather radius of the composite mask (A1111's `Mask blur`). */
   maskBlur?: number;
-  /** Karras sigmas (A1111's `Schedule type: Karras`); no scheduler enables them yet. */
+  /** Karras sigmas (A1111's `Schedule type: Karras`). */
   karrasSigmas?: boolean;
+  /** 'taesd': decoded by TAESD instead of the model's VAE (written as A1111's `VAE` key, which names the VAE used). */
+  decoder?: 'vae' | 'taesd';
   /** This image's 0-based index in its batch; written with the batch size when `num_outputs` > 1. */
   batchPosition?: number;
   /** 'a1111': the prompt was read with A1111's emphasis and 75-token chunks (written as A1111's `Emphasis: Original`). */
@@ -39,6 +41,8 @@ export interface ParsedParameters {
   noiseDevice?: NoiseDevice;
   maskBlur?: number;
   karrasSigmas?: boolean;
+  /** `VAE: TAESD` -> 'taesd'; any other VAE name stays in `extra`. */
+  decoder?: 'taesd';
   batchPosition?: number;
   /** The sampler label as written (e.g. "DPM++ 2M Karras"), also when no scheduler of ours matches it. */
   sampler?: string;
@@ -104,6 +108,7 @@ export function formatParameters(params: GenerationParameters): string {
     ['Denoising strength', mode === 'image-to-image' ? settings.prompt_strength : undefined],
     ['Mask blur', mode === 'inpainting' ? params.maskBlur : undefined],
     ['Emphasis', params.promptWeighting === 'a1111' ? 'Original' : undefined],
+    ['VAE', params.decoder === 'taesd' ? 'TAESD' : undefined],
     ['RNG', params.noiseDevice ? RNG_OF_DEVICE[params.noiseDevice] : undefined],
     // Our own keys: the exact scheduler name (several of ours share one A1111 label) and the mode.
     ['Scheduler', settings.scheduler],
@@ -206,6 +211,9 @@ function readKnownKey(result: ParsedParameters, key: string, value: string): boo
     case 'Schedule type':
       if (value === 'Karras') result.karrasSigmas = true;
       return value === 'Karras' || value === 'Automatic';
+    case 'VAE':
+      if (value === 'TAESD') result.decoder = 'taesd';
+      return value === 'TAESD';
     case 'RNG':
       if (value !== 'CPU' && value !== 'NV' && value !== 'GPU') return false;
       result.noiseDevice = value === 'CPU' ? 'cpu' : 'cuda';
