@@ -1,7 +1,7 @@
 // chooseBackend and friends: which provider runs for each preference, adapter and model type, and the reasons
 // shown when a faster one is not used.
 import { describe, expect, it } from 'vitest';
-import { adapterName, chooseBackend, usesFloat16, wasmThreads, type AdapterFacts, type PlatformFacts } from './backendChoice';
+import { adapterName, chooseBackend, sessionOptions, usesFloat16, wasmThreads, type AdapterFacts, type PlatformFacts } from './backendChoice';
 import { WorkerError } from './workerErrors';
 
 const HARDWARE_GPU: AdapterFacts = { vendor: 'nvidia', architecture: 'ampere', description: '', isFallback: false, shaderF16: true };
@@ -84,5 +84,19 @@ describe('usesFloat16', () => {
     expect(usesFloat16({ inputs: [info('int32')], outputs: [info('float16')] })).toBe(true);
     expect(usesFloat16({ inputs: [info('float16')], outputs: [] })).toBe(true);
     expect(usesFloat16({ inputs: [info('int64')], outputs: [info('float32')] })).toBe(false);
+  });
+});
+
+describe('sessionOptions', () => {
+  it('keeps float16 weights float16 on WASM (graph optimizations basic), and float32 models fully optimized', () => {
+    expect(sessionOptions({ kind: 'wasm' }, 'unet', 'float16')).toMatchObject({ executionProviders: ['wasm'], graphOptimizationLevel: 'basic' });
+    expect(sessionOptions({ kind: 'wasm' }, 'unet', 'float32').graphOptimizationLevel).toBeUndefined();
+    expect(sessionOptions({ kind: 'wasm' }, 'vae_decoder', undefined).graphOptimizationLevel).toBeUndefined();
+  });
+
+  it('keeps the text embeddings on the GPU with WebGPU, and only them', () => {
+    expect(sessionOptions({ kind: 'webgpu' }, 'text_encoder', 'float16')).toMatchObject({ executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' });
+    expect(sessionOptions({ kind: 'webgpu' }, 'unet', 'float16').preferredOutputLocation).toBeUndefined();
+    expect(sessionOptions({ kind: 'webgpu' }, 'unet', 'float16').graphOptimizationLevel).toBeUndefined();
   });
 });

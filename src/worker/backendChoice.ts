@@ -1,6 +1,7 @@
 // Which execution provider runs a model, from facts about the browser (WebGPU adapter, cross-origin isolation,
 // cores) and the model (float16 or not), with the reasons a faster choice was not made. Pure, so it is unit-tested.
-import type { ModelSession } from '../engine';
+import type { InferenceSession } from 'onnxruntime-web';
+import type { ModelComponent, ModelSession } from '../engine';
 import type { BackendInfo, BackendPreference, ModelDtype } from './protocol';
 import { WorkerError } from './workerErrors';
 
@@ -110,4 +111,33 @@ export function chooseBackend(preference: BackendPreference, facts: PlatformFact
 /** Whether a graph reads or writes float16 tensors (exports converted to fp16 do both at their boundaries). */
 export function usesFloat16(session: Pick<ModelSession, 'inputs' | 'outputs'>): boolean {
   return [...session.inputs, ...session.outputs].some((info) => info.type === 'float16');
+}
+
+/**
+ * Errors only in the console: ORT warns on every WebGPU session that it placed shape ops on the CPU, which it does
+ * on purpose.
+ */
+const ERRORS_ONLY = 3;
+
+/**
+ * The onnxruntime-web session options for one graph of a model of `dtype` on `backend`.
+ * - WASM, float16 weights: graph optimizations 'basic'. At the default level the CPU provider turns every float16
+ *   weight into float32 when the session is created (a 1.7 GB fp16 UNet took 4.1 GB in onnxruntime-node), so a
+ *   real fp16 UNet fails its first run in the 4 GB WASM heap with std::bad_alloc; at 'basic' the weights stay
+ *   float16 and are widened per operation (measured with scripts/realSizeModels, see its README).
+ * - WebGPU: the text embeddings stay on the GPU (they go back into the UNet at every step: one download and one
+ *   upload per step saved; the engine disposes them when the job ends). The UNet output must come back: the
+ *   scheduler runs in JS.
+ */
+export function sessionOptions(
+  backend: Pick<BackendInfo, 'kind'>,
+  component: ModelComponent,
+  dtype: ModelDtype | undefined,
+): InferenceSession.SessionOptions {
+  if (backend.kind === 'wasm') {
+    const wasm = { executionProviders: ['wasm'], logSeverityLevel: ERRORS_ONLY } as const;
+    return dtype === 'float16' ? { ...wasm, graphOptimizationLevel: 'basic' } : wasm;
+  }
+  const webgpu = { executionProviders: ['webgpu'], logSeverityLevel: ERRORS_ONLY } as const;
+  return component === 'text_encoder' ? { ...webgpu, preferredOutputLocation: 'gpu-buffer' } : webgpu;
 }

@@ -5,11 +5,11 @@ import type * as OrtModule from 'onnxruntime-web';
 // Vite emits both wasm files as app assets; only the one a backend loads is ever fetched.
 import { loadStableDiffusionModel } from '../engine';
 import type { ModelComponent, ModelSession, ModelSource } from '../engine';
-import { chooseBackend, fp16UnsupportedError, usesFloat16, wasmThreads, type PlatformFacts } from './backendChoice';
+import { chooseBackend, fp16UnsupportedError, sessionOptions, usesFloat16, wasmThreads, type PlatformFacts } from './backendChoice';
 import type { LoadedModel, ModelLoader } from './EngineHost';
 import { httpModelSource } from '../runtime/httpModelSource';
 import { indexedDbModelSource } from '../runtime/indexedDbModelSource';
-import type { BackendInfo } from './protocol';
+import type { BackendInfo, ModelDtype } from './protocol';
 
 const isolation = { crossOriginIsolated: globalThis.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency };
 
@@ -51,23 +51,6 @@ async function probeAdapter(): Promise<Pick<PlatformFacts, 'adapter' | 'noAdapte
 
 let platform: Promise<PlatformFacts> | undefined;
 const platformFacts = () => (platform ??= probeAdapter().then((gpu) => ({ ...gpu, ...isolation })));
-
-/**
- * Errors only in the console: ORT warns on every WebGPU session that it placed shape ops on the CPU, which it does
- * on purpose.
- */
-const ERRORS_ONLY = 3;
-
-function sessionOptionsFor(backend: BackendInfo) {
-  return (component: ModelComponent): OrtModule.InferenceSession.SessionOptions => {
-    if (backend.kind === 'wasm') return { executionProviders: ['wasm'], logSeverityLevel: ERRORS_ONLY };
-    // The text embeddings go back into the UNet at every step: keeping them on the GPU saves a download and an
-    // upload per step. The engine disposes them when the job ends. The UNet output must come back: the scheduler
-    // runs in JS.
-    const webgpu = { executionProviders: ['webgpu'], logSeverityLevel: ERRORS_ONLY } as const;
-    return component === 'text_encoder' ? { ...webgpu, preferredOutputLocation: 'gpu-buffer' } : webgpu;
-  };
-}
 
 /** Resolves with the device's loss message once the first WebGPU session has made onnxruntime create its device. */
 function deviceLossWatcher(ort: Ort): { watch(): void; lost: Promise<string> } {
@@ -120,9 +103,10 @@ export const webModelLoader: ModelLoader = {
     const facts = await platformFacts();
     const backend = chooseBackend(preference, facts, ref.dtype);
     const ort = await ortFor(backend.kind);
-    const model = ref.baseUrl ? httpModelSource(ref.baseUrl, ort, sessionOptionsFor(backend)) : await indexedDbModelSource(ref.id, ort, sessionOptionsFor(backend));
-    // The fast decoder is a model of its own in the store (TAESD's vae_decoder/): offered as 'taesd_decoder'.
-    const taesd = ref.fastDecoderId ? await indexedDbModelSource(ref.fastDecoderId, ort, sessionOptionsFor(backend)).catch(() => undefined) : undefined;
+    const optionsFor = (dtype: ModelDtype | undefined) => (component: ModelComponent) => sessionOptions(backend, component, dtype);
+    const model = ref.baseUrl ? httpModelSource(ref.baseUrl, ort, optionsFor(ref.dtype)) : await indexedDbModelSource(ref.id, ort, optionsFor(ref.dtype));
+    // The fast decoder is a model of its own in the store (TAESD's vae_decoder/, float32): offered as 'taesd_decoder'.
+    const taesd = ref.fastDecoderId ? await indexedDbModelSource(ref.fastDecoderId, ort, optionsFor(undefined)).catch(() => undefined) : undefined;
     const files: ModelSource = {
       ...model,
       hasComponent: async (component) => (component === 'taesd_decoder' ? taesd !== undefined : model.hasComponent(component)),
