@@ -225,7 +225,7 @@ export class StudioController {
       // With the settings that ran, the PNG carries A1111's parameters chunk; a remote run that did not report
       // them keeps the pixels without it rather than guessing.
       const blob = settings
-        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, promptWeighting: options.promptWeighting, karrasSigmas: options.karrasSigmas && !prediction.backend.startsWith('remote'), decoder: prediction.backend.startsWith('remote') ? undefined : options.decoder })
+        ? await encodePredictionPng(image, { mode, settings, model: prediction.model || this.model().id, noiseDevice: options.noiseDevice, maskBlur: mode === 'inpainting' ? options.maskBlur : undefined, batchPosition, ...localOnlyOptions(options, prediction.backend) })
         : await encodePng(image);
       outputs.push({ blob, width: image.width, height: image.height });
     }
@@ -336,4 +336,16 @@ export class StudioController {
       this.store.getState().setStorageError(`Deleting failed: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * The PNG keys only the local engine honours: a remote API got the prompt text and scheduler as they are, so its
+ * picture must not claim A1111 emphasis, a Karras schedule or TAESD.
+ */
+function localOnlyOptions(
+  options: { promptWeighting: PromptWeighting; karrasSigmas: boolean; decoder: 'vae' | 'taesd' },
+  backend: string,
+): { promptWeighting?: PromptWeighting; karrasSigmas?: boolean; decoder?: 'vae' | 'taesd' } {
+  if (backend.startsWith('remote')) return {};
+  return { promptWeighting: options.promptWeighting, karrasSigmas: options.karrasSigmas, decoder: options.decoder };
 }
