@@ -2,6 +2,7 @@
 // unavailable; Auto asks once, then sends the job to the server's Replicate-compatible API; the result lands in
 // the history marked remote; cancel works remotely; the token goes only to the configured base URL.
 import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../server/testing/testServer';
 import { StudioPage } from './pages/StudioPage';
@@ -43,7 +44,9 @@ test('Auto asks once, then runs the job on the remote API; the result is marked 
     if (Object.values(request.headers()).some((value) => value.includes(TOKEN))) withToken.push(request.url());
   });
   const studio = await openWithoutLocalEngine(page);
-  await studio.fill({ Prompt: 'a remote lighthouse', Width: '64', Height: '64', Steps: '2' });
+  await studio.fill({ Prompt: 'a remote (lighthouse:1.3)', Width: '64', Height: '64', Steps: '2' });
+  // Local-only options: the remote API gets the prompt text as typed, so its PNG must not claim them.
+  await page.getByLabel(/A1111 prompt syntax/).check();
   await studio.generate();
 
   const dialog = page.getByRole('dialog', { name: 'Run on Replicate?' });
@@ -53,8 +56,12 @@ test('Auto asks once, then runs the job on the remote API; the result is marked 
   await dialog.getByRole('button', { name: 'Send to Replicate' }).click();
   const result = await studio.waitForResults(1);
   await expect(result).toContainText('remote · Replicate');
-  await expect(result).toContainText('a remote lighthouse');
+  await expect(result).toContainText('a remote (lighthouse:1.3)');
   await studio.screenshot('remote-result');
+  const [download] = await Promise.all([page.waitForEvent('download'), result.getByRole('link', { name: 'Download PNG' }).click()]);
+  const parameters = (await readFile((await download.path())!)).toString('latin1');
+  expect(parameters).toContain('a remote (lighthouse:1.3)');
+  expect(parameters).not.toContain('Emphasis');
 
   // Asked once: the next job goes straight to the remote API. Cancel stops it there.
   await studio.fill({ Prompt: 'a long remote run', Width: '1024', Height: '1024', Steps: '500', 'Number of outputs': '4' });
@@ -67,7 +74,7 @@ test('Auto asks once, then runs the job on the remote API; the result is marked 
   const listed = (await (await fetch(`${server.url}/v1/predictions`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { results: Array<{ status: string; input: { prompt: string } }> };
   expect(listed.results.map((p) => [p.input.prompt, p.status])).toEqual([
     ['a long remote run', 'canceled'],
-    ['a remote lighthouse', 'succeeded'],
+    ['a remote (lighthouse:1.3)', 'succeeded'],
   ]);
 
   // The token travelled only to the configured base, in a header, never in a URL, the settings or the history.
