@@ -49,6 +49,9 @@ export function createStudio(): Studio {
     try {
       await local.prepare(model, localPreference(store.getState().backendPreference));
     } catch (error) {
+      // A load cut short by a worker that died (the job running beside it reports that) is not a device that
+      // can't run the model: the next job starts a fresh worker, so nothing is marked unavailable.
+      if ((error as { code?: unknown }).code === 'worker_crashed') return;
       store.getState().setBackend(null, error instanceof Error ? error.message : String(error));
       // The caller repairs damaged weights; other failures stay in the badge (and Auto may offer the remote API).
       if (String((error as { code?: unknown }).code).startsWith('weights_')) throw error;

@@ -9,6 +9,9 @@ import type { ComputeOn } from './remoteSlice';
 import type { DecoderChoice, PromptWeighting } from '../predictions/backends';
 import type { StudioState } from './store';
 
+/** Schemas are plain data built the same way each time, so equal ones serialise identically. */
+const sameSchema = (a: ModeSchema, b: ModeSchema | undefined) => b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+
 export const DRAFT_NUMBER_FIELDS = ['width', 'height', 'num_outputs', 'guidance_scale', 'num_inference_steps', 'prompt_strength'] as const;
 export type DraftNumberField = (typeof DRAFT_NUMBER_FIELDS)[number];
 
@@ -123,7 +126,9 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
       const drafts = { ...state.drafts };
       for (const mode of GENERATION_MODES) {
         const schema = schemas[mode];
-        if (!schema) continue;
+        // The same schema again (the same model loaded once more) changes no limit: what the user typed stays,
+        // out of range or not, with its error shown, rather than silently turning into the default.
+        if (!schema || sameSchema(schema, state.schemas[mode])) continue;
         const defaults = defaultDraft(schema);
         const draft = { ...drafts[mode] };
         for (const field of DRAFT_NUMBER_FIELDS) {

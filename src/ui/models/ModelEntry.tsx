@@ -51,7 +51,7 @@ export function ModelEntry({ model, selected }: { model: ModelView; selected: bo
       </div>
       <p className="model-summary">
         {model.demo ? 'demo: random weights, makes noise · ' : ''}
-        {model.kind === 'decoder' ? 'Fast VAE decoder (not used by the engine yet)' : model.modes.map((mode) => MODE_LABELS[mode]).join(', ')}
+        {model.kind === 'decoder' ? 'Fast VAE decoder: choose it under Decoder' : model.modes.map((mode) => MODE_LABELS[mode]).join(', ')}
         {' · '}
         {formatBytes(model.bytes)}
         {model.dtype ? ` · ${model.dtype}` : ''}
