@@ -126,8 +126,9 @@ export class ModelsController {
     const demo = this.view(DEMO_MODEL_ID);
     // The demo works like any other model: copied into the store on first use, so it runs offline too (its TAESD
     // stand-in too, a few kB, so the fast-decoder setting can be tried right away).
-    if (demo && demo.status !== 'ready') await this.download(DEMO_MODEL_ID);
-    if (this.view(DEMO_TAESD_ID)?.status === 'absent') await this.download(DEMO_TAESD_ID);
+    // Loaded once, below, with whatever got stored: not once per download as well.
+    if (demo && demo.status !== 'ready') await this.download(DEMO_MODEL_ID, { activate: false });
+    if (this.view(DEMO_TAESD_ID)?.status === 'absent') await this.download(DEMO_TAESD_ID, { activate: false });
     await this.activate();
   }
 
@@ -184,8 +185,12 @@ export class ModelsController {
 
   // ---- Downloads ---------------------------------------------------------------------------------------------
 
-  /** Checks the model, then downloads what is not stored yet. Resolves when it is stored, paused or failed. */
-  async download(id: string): Promise<void> {
+  /**
+   * Checks the model, then downloads what is not stored yet. Resolves when it is stored, paused or failed. Once
+   * stored, the selected model is loaded again (with the decoder, when the decoder is what was stored), unless
+   * `activate` is false.
+   */
+  async download(id: string, { activate = true } = {}): Promise<void> {
     if (this.running.has(id)) return;
     const view = this.view(id);
     if (!view) return;
@@ -206,7 +211,7 @@ export class ModelsController {
     await this.run(id, manifest, 'downloading');
     // A newly stored decoder is offered to the running model: load it again with the decoder named.
     const selected = this.store.getState().selectedModelId === id || view.kind === 'decoder';
-    if (this.view(id)?.status === 'ready' && selected && this.view(this.store.getState().selectedModelId)?.status === 'ready') await this.activate();
+    if (activate && this.view(id)?.status === 'ready' && selected && this.view(this.store.getState().selectedModelId)?.status === 'ready') await this.activate();
   }
 
   pause(id: string): void {

@@ -46,6 +46,7 @@ export function createStudio(): Studio {
   const activate = async (model: ModelRef) => {
     loaded = model;
     showSchemas();
+    store.getState().setLoadingModel(model.id);
     try {
       await local.prepare(model, localPreference(store.getState().backendPreference));
     } catch (error) {
@@ -55,6 +56,9 @@ export function createStudio(): Studio {
       store.getState().setBackend(null, error instanceof Error ? error.message : String(error));
       // The caller repairs damaged weights; other failures stay in the badge (and Auto may offer the remote API).
       if (String((error as { code?: unknown }).code).startsWith('weights_')) throw error;
+    } finally {
+      // Another model chosen meanwhile is still loading: its own load clears the notice.
+      if (store.getState().loadingModelId === model.id) store.getState().setLoadingModel(null);
     }
   };
   const models = new ModelsController({ store, weights: new WeightStore(), activate });

@@ -41,9 +41,17 @@ export const serviceWorkerState = {
  * Lets the waiting worker take over and reloads the page once it controls it. Caches and IndexedDB (models,
  * history) are untouched: Workbox only drops precache entries the new version no longer lists.
  */
-export function update(): Promise<void> {
-  return updateServiceWorker ? updateServiceWorker(true) : Promise.resolve();
+export async function update(): Promise<void> {
+  if (!updateServiceWorker) return;
+  await updateServiceWorker(true);
+  // Chromium activates the new worker only once the old one has finished the requests it is serving; a request
+  // that lingers would leave the button doing nothing. Reloading ends the page's requests, and the new worker,
+  // told to skip waiting, then takes over: the next page load is the new version.
+  setTimeout(() => globalThis.location.reload(), RELOAD_FALLBACK_MS);
 }
+
+/** How long "Reload to update" waits for the new worker to take control before it reloads anyway. */
+const RELOAD_FALLBACK_MS = 5_000;
 
 /** Hides a notice until the worker reports it again. */
 export function dismiss(notice: keyof ServiceWorkerState): void {

@@ -30,18 +30,23 @@ export interface JobsSlice {
   jobs: JobView[];
   backend: BackendInfo | null;
   backendError: string | null;
+  /** The id of the model being loaded into the engine now (it can take many seconds for a real one), or null. */
+  loadingModelId: string | null;
   addJob(job: JobView): void;
   updateJob(id: string, patch: Partial<JobView>): void;
   removeJob(id: string): void;
   setBackend(backend: BackendInfo | null, error?: string | null): void;
+  setLoadingModel(id: string | null): void;
 }
 
 export const createJobsSlice: StateCreator<StudioState, [], [], JobsSlice> = (set) => ({
   jobs: [],
   backend: null,
   backendError: null,
+  loadingModelId: null,
   addJob: (job) => set((state) => ({ jobs: [...state.jobs, job] })),
   updateJob: (id, patch) => set((state) => ({ jobs: state.jobs.map((job) => (job.id === id ? { ...job, ...patch } : job)) })),
   removeJob: (id) => set((state) => ({ jobs: state.jobs.filter((job) => job.id !== id) })),
   setBackend: (backend, error = null) => set({ backend, backendError: error }),
+  setLoadingModel: (loadingModelId) => set({ loadingModelId }),
 });

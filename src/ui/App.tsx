@@ -29,6 +29,7 @@ export function App() {
   const activeMode = modes.includes(storedActiveMode) ? storedActiveMode : modes[0];
   const backend = useStudioStore((s) => s.backend);
   const backendError = useStudioStore((s) => s.backendError);
+  const loadingModel = useStudioStore((s) => s.loadingModelId !== null);
   const jobs = useStudioStore((s) => s.jobs);
   const gallery = useStudioStore((s) => s.gallery);
   const historyLoaded = useStudioStore((s) => s.historyLoaded);
@@ -78,7 +79,7 @@ export function App() {
       <header className="studio-header">
         <h1>SD Studio</h1>
         <UpdatePrompt />
-        <BackendBadge backend={backend} error={backendError} />
+        <BackendBadge backend={backend} error={backendError} loading={loadingModel} />
       </header>
       <main className="studio-main">
         <section className="studio-controls" aria-label="Generation settings">

@@ -1,8 +1,10 @@
 // Which backend runs the model ("WebGPU · SwiftShader", "WASM · 2 threads") and why a faster one is not used.
 import type { BackendInfo } from '../predictions/backends';
 
-export function BackendBadge({ backend, error }: { backend: BackendInfo | null; error: string | null }) {
+export function BackendBadge({ backend, error, loading }: { backend: BackendInfo | null; error: string | null; loading: boolean }) {
   if (error) return <div className="backend-badge backend-error" role="status">Backend unavailable: {error}</div>;
+  // A real model takes seconds to load (graphs created, weights read from IndexedDB): say so, not the last backend.
+  if (loading) return <div className="backend-badge" role="status">Loading the model…</div>;
   if (!backend) return <div className="backend-badge" role="status">Starting the engine…</div>;
   return (
     <div className="backend-badge" role="status" aria-label={`Backend: ${backend.label}`}>
