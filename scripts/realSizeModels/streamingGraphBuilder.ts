@@ -2,7 +2,7 @@
 // WeightStore (streamed into `model.onnx_data`), so a 3.4 GB UNet never sits in memory; without a store the graph
 // keeps only shapes, which is all the parameter and FLOP counts need. Same style as scripts/tinyModels/onnxBuilder.ts.
 import onnxProto from 'onnx-proto';
-import { dataType, floatAttr, type AttributeValue, type Dim, type ElementType, type FloatType } from '../tinyModels/onnxBuilder';
+import { ConstantCache, dataType, encodeModel, floatAttr, type AttributeValue, type Dim, type ElementType, type FloatType } from '../tinyModels/onnxBuilder';
 import { uniformWeights } from '../tinyModels/seededWeights';
 import { toFloat16Array } from '../../src/engine/float32';
 
@@ -51,7 +51,7 @@ export class StreamingGraphBuilder {
   private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly names = new Set<string>();
-  private readonly constants = new Map<string, string>();
+  private readonly constants = new ConstantCache();
 
   /**
    * @param computeType the element type of activations and parameters inside the graph (float16 = a real fp16 export)
@@ -134,12 +134,12 @@ export class StreamingGraphBuilder {
 
   /** A scalar in the compute type, shared by every node that uses the same value. */
   scalar(value: number): string {
-    return this.cached(`scalar:${value}`, () => this.floatTable('scalar', [], new Float32Array([value])));
+    return this.constants.get(`scalar:${value}`, () => this.floatTable('scalar', [], new Float32Array([value])));
   }
 
   /** An int64 vector (shapes, axes, slice bounds), shared by every node that uses the same values. */
   int64s(values: readonly number[]): string {
-    return this.cached(`int64:${values}`, () => {
+    return this.constants.get(`int64:${values}`, () => {
       const unique = this.unique(`${CONSTANT_PREFIX}int64`);
       const rawData = bytesOf(BigInt64Array.from(values, BigInt)).slice();
       this.initializers.push({ name: unique, dims: [values.length], dataType: dataType('int64'), rawData });
@@ -149,18 +149,9 @@ export class StreamingGraphBuilder {
 
   /** A 1-D table in the compute type filled with `value` (InstanceNormalization's identity scale and shift). */
   filled(value: number, length: number): string {
-    return this.cached(`filled:${value}:${length}`, () =>
+    return this.constants.get(`filled:${value}:${length}`, () =>
       this.floatTable('filled', [length], new Float32Array(length).fill(value)),
     );
-  }
-
-  private cached(key: string, make: () => string): string {
-    let name = this.constants.get(key);
-    if (!name) {
-      name = make();
-      this.constants.set(key, name);
-    }
-    return name;
   }
 
   build(graphName: string, docString: string): onnxProto.onnx.ModelProto {
@@ -175,9 +166,7 @@ export class StreamingGraphBuilder {
   }
 }
 
-export function encodeModel(model: onnxProto.onnx.ModelProto): Uint8Array {
-  return onnx.ModelProto.encode(model).finish();
-}
+export { encodeModel };
 
 export function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
   return onnx.ModelProto.decode(bytes);

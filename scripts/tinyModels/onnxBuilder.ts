@@ -61,7 +61,7 @@ export class GraphBuilder {
   private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly names = new Set<string>();
-  private readonly constants = new Map<string, string>();
+  private readonly constants = new ConstantCache();
   /** Graph outputs declared on intermediate tensors: tensor name → output name. */
   private readonly renames = new Map<string, string>();
 
@@ -132,23 +132,14 @@ export class GraphBuilder {
 
   /** A float32 scalar constant, shared between the nodes that use the same value. */
   floatConstant(value: number): string {
-    return this.cachedConstant(`float:${value}`, () => this.tensor('const_f', [], new Float32Array([value])));
+    return this.constants.get(`float:${value}`, () => this.tensor('const_f', [], new Float32Array([value])));
   }
 
   /** An int64 constant vector (shapes, axes, slice bounds), or a scalar when `scalar` is set. */
   int64Constant(values: readonly number[], scalar = false): string {
-    return this.cachedConstant(`int64:${values}:${scalar}`, () =>
+    return this.constants.get(`int64:${values}:${scalar}`, () =>
       this.tensor('const_i', scalar ? [] : [values.length], BigInt64Array.from(values, BigInt)),
     );
-  }
-
-  private cachedConstant(key: string, make: () => string): string {
-    let name = this.constants.get(key);
-    if (!name) {
-      name = make();
-      this.constants.set(key, name);
-    }
-    return name;
   }
 
   build(graphName: string, docString: string): onnxProto.onnx.ModelProto {
@@ -167,6 +158,20 @@ export class GraphBuilder {
         output: this.outputs,
       },
     });
+  }
+}
+
+/** A graph's constants by content: the first request makes the initializer, later ones reuse its name. */
+export class ConstantCache {
+  private readonly names = new Map<string, string>();
+
+  get(key: string, make: () => string): string {
+    let name = this.names.get(key);
+    if (!name) {
+      name = make();
+      this.names.set(key, name);
+    }
+    return name;
   }
 }
 
