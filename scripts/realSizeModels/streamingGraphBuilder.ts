@@ -2,16 +2,13 @@
 // WeightStore (streamed into `model.onnx_data`), so a 3.4 GB UNet never sits in memory; without a store the graph
 // keeps only shapes, which is all the parameter and FLOP counts need. Same style as scripts/tinyModels/onnxBuilder.ts.
 import onnxProto from 'onnx-proto';
-import { ConstantCache, dataType, encodeModel, floatAttr, type AttributeValue, type Dim, type ElementType, type FloatType } from '../tinyModels/onnxBuilder';
+import { dataType, encodeModel, floatAttr, GraphCore, valueInfo, type Dim, type ElementType, type FloatType } from '../tinyModels/onnxBuilder';
 import { uniformWeights } from '../tinyModels/seededWeights';
 import { toFloat16Array } from '../../src/engine/float32';
 
 const { onnx } = onnxProto;
 export { floatAttr, type Dim, type FloatType };
 
-/** Opset 17 / IR 8, as torch.onnx exported SD with before opset 18 (GroupNorm as InstanceNormalization, Gelu as Erf). */
-const OPSET = 17;
-const IR_VERSION = 8;
 /** Names of inline constants (shapes, scalars, tables) start with this; every other float initializer is a parameter. */
 export const CONSTANT_PREFIX = 'const.';
 
@@ -24,74 +21,26 @@ export interface WeightStore {
   append(bytes: Uint8Array): { offset: number; length: number };
 }
 
-function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
-  const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
-  return { name, type: { tensorType: { elemType: dataType(type), shape: { dim } } } };
-}
-
-function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttributeProto {
-  const { AttributeType } = onnx.AttributeProto;
-  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
-  if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new Error(`attribute ${name}: ${value} is not an integer; use floatAttr()`);
-    return { name, type: AttributeType.INT, i: value };
-  }
-  if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
-  return { name, type: AttributeType.INTS, ints: [...value] };
-}
-
 /** Raw little-endian bytes of a typed array (every host Node and browsers run on is little-endian, as ONNX wants). */
 export function bytesOf(data: Float32Array | Uint16Array | BigInt64Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-export class StreamingGraphBuilder {
-  private readonly nodes: onnxProto.onnx.INodeProto[] = [];
-  private readonly initializers: onnxProto.onnx.ITensorProto[] = [];
-  private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
-  private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
-  private readonly names = new Set<string>();
-  private readonly constants = new ConstantCache();
-
+/** Opset 17 / IR 8 (GraphCore's), as torch.onnx exported SD before opset 18 (GroupNorm as InstanceNormalization). */
+export class StreamingGraphBuilder extends GraphCore {
   /**
    * @param computeType the element type of activations and parameters inside the graph (float16 = a real fp16 export)
    * @param store where parameter values go; without one, parameters are declared with their shapes only
    */
-  constructor(readonly computeType: FloatType, private readonly store?: WeightStore) {}
-
-  private unique(base: string): string {
-    let name = base;
-    for (let i = 1; this.names.has(name); i++) name = `${base}_${i}`;
-    this.names.add(name);
-    return name;
-  }
-
-  input(name: string, type: ElementType, dims: readonly Dim[]): string {
-    if (this.names.has(name)) throw new Error(`${name} is already used in the graph`);
-    this.names.add(name);
-    this.inputs.push(valueInfo(name, type, dims));
-    return name;
+  constructor(readonly computeType: FloatType, private readonly store?: WeightStore) {
+    super();
   }
 
   /** Declares graph output `name`, computed by an Identity of `tensor` (keeps node outputs' names free of renames). */
   output(name: string, type: ElementType, dims: readonly Dim[], tensor: string): void {
-    if (this.names.has(name)) throw new Error(`${name} is already used in the graph`);
-    this.names.add(name);
+    this.claim(name);
     this.nodes.push({ opType: 'Identity', name: `Identity_${this.nodes.length}`, input: [tensor], output: [name] });
     this.outputs.push(valueInfo(name, type, dims));
-  }
-
-  /** Adds one node and returns the name of its (single) output. */
-  op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, name?: string): string {
-    const output = this.unique(name ?? opType.toLowerCase());
-    this.nodes.push({
-      opType,
-      name: `${opType}_${this.nodes.length}`,
-      input: [...inputs],
-      output: [output],
-      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
-    });
-    return output;
   }
 
   /** Casts `x` to the compute type when it is not already (graph boundaries, the float32 timestep embedding). */
@@ -155,14 +104,7 @@ export class StreamingGraphBuilder {
   }
 
   build(graphName: string, docString: string): onnxProto.onnx.ModelProto {
-    return onnx.ModelProto.create({
-      irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }],
-      producerName: 'sd-studio real-size model generator',
-      producerVersion: '1',
-      docString,
-      graph: { name: graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
-    });
+    return this.modelProto(graphName, docString, 'sd-studio real-size model generator');
   }
 }
 

@@ -45,7 +45,7 @@ function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttribu
   return { name, type: AttributeType.INTS, ints: [...value] };
 }
 
-function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
+export function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
   return { name, type: { tensorType: { elemType: DATA_TYPES[type], shape: { dim } } } };
 }
@@ -55,23 +55,39 @@ function littleEndianBytes(data: Float32Array | BigInt64Array): Uint8Array {
   return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 }
 
-export class GraphBuilder {
-  private readonly nodes: onnxProto.onnx.INodeProto[] = [];
-  private readonly initializers: onnxProto.onnx.ITensorProto[] = [];
-  private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
-  private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
-  private readonly names = new Set<string>();
-  private readonly constants = new ConstantCache();
-  /** Graph outputs declared on intermediate tensors: tensor name → output name. */
-  private readonly renames = new Map<string, string>();
+/** A graph's constants by content: the first request makes the initializer, later ones reuse its name. */
+export class ConstantCache {
+  private readonly names = new Map<string, string>();
 
-  private claim(name: string): void {
+  get(key: string, make: () => string): string {
+    let name = this.names.get(key);
+    if (!name) {
+      name = make();
+      this.names.set(key, name);
+    }
+    return name;
+  }
+}
+
+/**
+ * What both graph builders (this one and scripts/realSizeModels/streamingGraphBuilder.ts) share: the node,
+ * initializer and value lists, unique tensor names, graph inputs, nodes, and the model record around them.
+ */
+export class GraphCore {
+  protected readonly nodes: onnxProto.onnx.INodeProto[] = [];
+  protected readonly initializers: onnxProto.onnx.ITensorProto[] = [];
+  protected readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
+  protected readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
+  protected readonly names = new Set<string>();
+  protected readonly constants = new ConstantCache();
+
+  protected claim(name: string): void {
     if (this.names.has(name)) throw new Error(`${name} is already used in the graph`);
     this.names.add(name);
   }
 
   /** A name not used yet in the graph: `base`, else `base_1`, `base_2`, ... */
-  private unique(base: string): string {
+  protected unique(base: string): string {
     let name = base;
     for (let i = 1; this.names.has(name); i++) name = `${base}_${i}`;
     this.names.add(name);
@@ -83,6 +99,35 @@ export class GraphBuilder {
     this.inputs.push(valueInfo(name, type, dims));
     return name;
   }
+
+  /** Adds one node and returns the name of its (single) output. */
+  op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, name?: string): string {
+    const output = this.unique(name ?? opType.toLowerCase());
+    this.nodes.push({
+      opType,
+      name: `${opType}_${this.nodes.length}`,
+      input: [...inputs],
+      output: [output],
+      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
+    });
+    return output;
+  }
+
+  protected modelProto(graphName: string, docString: string, producerName: string, nodes = this.nodes): onnxProto.onnx.ModelProto {
+    return onnx.ModelProto.create({
+      irVersion: IR_VERSION,
+      opsetImport: [{ domain: '', version: OPSET }],
+      producerName,
+      producerVersion: '1',
+      docString,
+      graph: { name: graphName, node: nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+    });
+  }
+}
+
+export class GraphBuilder extends GraphCore {
+  /** Graph outputs declared on intermediate tensors: tensor name → output name. */
+  private readonly renames = new Map<string, string>();
 
   /** A float graph input, cast to float32 inside the graph when the export's boundary type is float16. */
   floatInput(name: string, type: FloatType, dims: readonly Dim[]): string {
@@ -104,19 +149,6 @@ export class GraphBuilder {
       this.renames.set(tensor, name);
     }
     this.outputs.push(valueInfo(name, type, dims));
-  }
-
-  /** Adds one node and returns the name of its (single) output. */
-  op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, name?: string) {
-    const output = this.unique(name ?? opType.toLowerCase());
-    this.nodes.push({
-      opType,
-      name: `${opType}_${this.nodes.length}`,
-      input: [...inputs],
-      output: [output],
-      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
-    });
-    return output;
   }
 
   /** A weight or table; `name` says what it is (e.g. 'unet.cross_attention.to_q'). */
@@ -144,34 +176,8 @@ export class GraphBuilder {
 
   build(graphName: string, docString: string): onnxProto.onnx.ModelProto {
     const rename = (tensor: string) => this.renames.get(tensor) ?? tensor;
-    return onnx.ModelProto.create({
-      irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }],
-      producerName: 'sd-studio tiny model generator',
-      producerVersion: '1',
-      docString,
-      graph: {
-        name: graphName,
-        node: this.nodes.map((node) => ({ ...node, input: node.input!.map(rename), output: node.output!.map(rename) })),
-        initializer: this.initializers,
-        input: this.inputs,
-        output: this.outputs,
-      },
-    });
-  }
-}
-
-/** A graph's constants by content: the first request makes the initializer, later ones reuse its name. */
-export class ConstantCache {
-  private readonly names = new Map<string, string>();
-
-  get(key: string, make: () => string): string {
-    let name = this.names.get(key);
-    if (!name) {
-      name = make();
-      this.names.set(key, name);
-    }
-    return name;
+    const nodes = this.nodes.map((node) => ({ ...node, input: node.input!.map(rename), output: node.output!.map(rename) }));
+    return this.modelProto(graphName, docString, 'sd-studio tiny model generator', nodes);
   }
 }
 
